@@ -1,0 +1,49 @@
+# Front end to CMake. `make` builds build/tix; see README for the rest.
+BUILD     ?= build
+SANBUILD  ?= build-san
+FUZZBUILD ?= build-fuzz
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build demo test test-san fuzz bench bootstrap clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/Makefile:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: $(BUILD)/Makefile
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
+
+demo: bootstrap build
+	@scripts/demo $(BUILD)/tix
+
+test: bootstrap build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(SANBUILD)/Makefile:
+	@CC=clang cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DTIX_SANITIZE=ON >/dev/null
+
+test-san: bootstrap $(SANBUILD)/Makefile
+	@cmake --build $(SANBUILD) -j $(JOBS) -- --no-print-directory
+	@cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+$(FUZZBUILD)/Makefile:
+	@CC=clang cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=Debug -DTIX_FUZZ=ON -DTIX_SANITIZE=ON >/dev/null
+
+fuzz: bootstrap $(FUZZBUILD)/Makefile
+	@cmake --build $(FUZZBUILD) -j $(JOBS) --target fuzz_extract -- --no-print-directory
+	@mkdir -p $(FUZZBUILD)/corpus-extract
+	@$(FUZZBUILD)/tests/fuzz/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -print_final_stats=1 $(FUZZBUILD)/corpus-extract tests/fuzz/seeds/extract
+
+bench: bootstrap build
+	@bench/run $(BUILD)/tix
+
+clean:
+	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)

@@ -1,0 +1,12 @@
+/* tix/tix.h - the umbrella header of libtix. */
+#ifndef TIX_TIX_H
+#define TIX_TIX_H
+
+#define TIX_VERSION "0.1.0"
+
+#include "tix/error.h"
+#include "tix/buf.h"
+#include "tix/observable.h"
+#include "tix/extract.h"
+
+#endif

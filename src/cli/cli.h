@@ -1,0 +1,29 @@
+/* cli.h - what the subcommands of the tix command share. */
+#ifndef TIX_CLI_H
+#define TIX_CLI_H
+
+#include <stdio.h>
+
+#include "tix/tix.h"
+
+struct tix_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage; /* one line, after "tix NAME " */
+    const char *summary;
+};
+
+/* Print "tix: CMD: message" to stderr. */
+void cli_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Write all of buf to f; on failure report and return -1. */
+int cli_write(FILE *f, const char *buf, size_t len);
+
+int cmd_extract(int argc, char **argv);
+int cmd_id(int argc, char **argv);
+
+#endif

@@ -1,0 +1,436 @@
+/* cmd_extract.c - tix extract: indicators out of files, in order, on as many
+ * threads as asked.
+ *
+ * The work is a list of units: a whole stream (stdin, pipes) or a byte range
+ * of a regular file. Workers take units in order and write each unit's
+ * output when every earlier unit's output has been written, so the output
+ * is the same whatever the number of threads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/uniq.h"
+
+enum fmt { FMT_JSONL, FMT_CSV, FMT_TEXT };
+
+#define CHUNK ((uint64_t)16 << 20) /* bytes of a file per unit */
+#define FLUSH_AT (1u << 20)
+
+struct file {
+    const char *path;
+    char *json_path; /* path escaped for JSON */
+    char *csv_path;  /* path as a CSV field */
+    int fd;
+    uint64_t size;
+    int seekable;
+    int failed; /* an error was reported for this file */
+    int units_left;
+    pthread_mutex_t lock;
+};
+
+struct unit {
+    struct file *f;
+    uint64_t start, end; /* a range, or the whole stream if !seekable */
+};
+
+struct job {
+    const tix_extractor *ex;
+    enum fmt fmt;
+    int unique;
+    struct unit *units;
+    size_t nunits;
+    size_t next_unit;    /* next to take */
+    size_t next_write;   /* next whose output may be written */
+    int status;
+    int write_failed;
+    pthread_mutex_t lock;
+    pthread_cond_t turn;
+};
+
+struct worker {
+    struct job *job;
+    tix_scan *scan;
+    struct unit *unit;
+    tix_buf out;
+    int direct; /* output may go straight to stdout (one thread) */
+    struct uniq uniq;
+};
+
+static void add_hit_line(struct worker *w, const tix_hit *h)
+{
+    tix_buf *b = &w->out;
+    const struct file *f = w->unit->f;
+    switch (w->job->fmt) {
+    case FMT_JSONL:
+        tix_buf_add(b, "{\"type\":\"", 9);
+        tix_buf_adds(b, tix_obs_name(h->type));
+        tix_buf_add(b, "\",\"value\":\"", 11);
+        tix_buf_add_json(b, h->value, h->value_len);
+        tix_buf_add(b, "\",\"file\":\"", 10);
+        tix_buf_adds(b, f->json_path);
+        tix_buf_add(b, "\",\"offset\":", 11);
+        tix_buf_add_u64(b, h->offset);
+        tix_buf_add(b, ",\"encoding\":\"", 13);
+        tix_buf_adds(b, tix_encoding_name(h->encoding));
+        tix_buf_adds(b, h->defanged ? "\",\"defanged\":true}\n"
+                                    : "\",\"defanged\":false}\n");
+        break;
+    case FMT_CSV:
+        tix_buf_adds(b, tix_obs_name(h->type));
+        tix_buf_addc(b, ',');
+        tix_buf_add_csv(b, h->value, h->value_len);
+        tix_buf_addc(b, ',');
+        tix_buf_adds(b, f->csv_path);
+        tix_buf_addc(b, ',');
+        tix_buf_add_u64(b, h->offset);
+        tix_buf_addc(b, ',');
+        tix_buf_adds(b, tix_encoding_name(h->encoding));
+        tix_buf_adds(b, h->defanged ? ",true\n" : ",false\n");
+        break;
+    case FMT_TEXT:
+        tix_buf_adds(b, f->path);
+        tix_buf_addc(b, ':');
+        tix_buf_add_u64(b, h->offset);
+        tix_buf_add(b, ": ", 2);
+        tix_buf_adds(b, tix_obs_name(h->type));
+        tix_buf_addc(b, ' ');
+        tix_buf_add(b, h->value, h->value_len);
+        if (h->encoding != TIX_ENC_ASCII) {
+            tix_buf_add(b, " (", 2);
+            tix_buf_adds(b, tix_encoding_name(h->encoding));
+            tix_buf_addc(b, ')');
+        }
+        if (h->defanged)
+            tix_buf_adds(b, " (defanged)");
+        tix_buf_addc(b, '\n');
+        break;
+    }
+}
+
+static int on_hit(void *ud, const tix_hit *h)
+{
+    struct worker *w = ud;
+    if (w->job->unique) {
+        if (uniq_add(&w->uniq, h->type, h->value, h->value_len) != 0)
+            return -1;
+        return 0;
+    }
+    add_hit_line(w, h);
+    if (w->out.err != TIX_EOK)
+        return -1;
+    if (w->direct && w->out.len >= FLUSH_AT) {
+        if (cli_write(stdout, w->out.p, w->out.len) != 0) {
+            w->job->write_failed = 1;
+            return -1;
+        }
+        tix_buf_reset(&w->out);
+    }
+    return 0;
+}
+
+static void file_error(struct job *job, struct file *f, const char *msg)
+{
+    pthread_mutex_lock(&f->lock);
+    if (!f->failed)
+        cli_error("extract", "%s: %s", f->path, msg);
+    f->failed = 1;
+    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_lock(&job->lock);
+    job->status = 1;
+    pthread_mutex_unlock(&job->lock);
+}
+
+static void run_unit(struct worker *w)
+{
+    struct unit *u = w->unit;
+    tix_diag d = TIX_DIAG_INIT;
+    tix_err rc;
+    if (u->f->seekable)
+        rc = tix_scan_fd_range(w->scan, u->f->fd, u->start, u->end,
+                               u->f->size, &d);
+    else
+        rc = tix_scan_fd(w->scan, u->f->fd, &d);
+    if (rc == TIX_ESTOPPED && w->job->write_failed)
+        return;
+    if (rc == TIX_ESTOPPED || w->out.err != TIX_EOK)
+        file_error(w->job, u->f, tix_strerror(w->out.err != TIX_EOK ? w->out.err
+                                                                    : TIX_ENOMEM));
+    else if (rc != TIX_EOK)
+        file_error(w->job, u->f, d.msg);
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    struct job *job = w->job;
+    for (;;) {
+        pthread_mutex_lock(&job->lock);
+        if (job->next_unit == job->nunits || job->write_failed) {
+            pthread_mutex_unlock(&job->lock);
+            return NULL;
+        }
+        size_t k = job->next_unit++;
+        pthread_mutex_unlock(&job->lock);
+
+        w->unit = &job->units[k];
+        tix_buf_reset(&w->out);
+        run_unit(w);
+
+        pthread_mutex_lock(&job->lock);
+        while (job->next_write != k)
+            pthread_cond_wait(&job->turn, &job->lock);
+        if (!job->write_failed && cli_write(stdout, w->out.p, w->out.len) != 0)
+            job->write_failed = 1;
+        job->next_write++;
+        pthread_cond_broadcast(&job->turn);
+        pthread_mutex_unlock(&job->lock);
+
+        struct file *f = w->unit->f;
+        pthread_mutex_lock(&f->lock);
+        if (--f->units_left == 0 && f->fd >= 0) {
+            close(f->fd);
+            f->fd = -1;
+        }
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
+static char *escaped(const char *s, int csv)
+{
+    tix_buf b = TIX_BUF_INIT(0);
+    if (csv)
+        tix_buf_add_csv(&b, s, strlen(s));
+    else
+        tix_buf_add_json(&b, s, strlen(s));
+    return tix_buf_detach(&b, NULL);
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: tix extract [--types LIST] [--format jsonl|csv|text] "
+            "[--unique] [--threads N] FILE...|-\n");
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"types", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'},
+        {"unique", no_argument, NULL, 'u'},
+        {"threads", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    uint32_t types = TIX_OBS_ALL;
+    enum fmt fmt = FMT_JSONL;
+    int unique = 0;
+    long threads = 1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:f:uj:", opts, NULL)) != -1) {
+        tix_diag d = TIX_DIAG_INIT;
+        char *end;
+        switch (c) {
+        case 't':
+            if (tix_obs_parse_types(optarg, &types, &d) != TIX_EOK) {
+                cli_error("extract", "--types: %s", d.msg);
+                return 2;
+            }
+            break;
+        case 'f':
+            if (strcmp(optarg, "jsonl") == 0)
+                fmt = FMT_JSONL;
+            else if (strcmp(optarg, "csv") == 0)
+                fmt = FMT_CSV;
+            else if (strcmp(optarg, "text") == 0)
+                fmt = FMT_TEXT;
+            else {
+                cli_error("extract", "--format: '%s' is not jsonl, csv or text", optarg);
+                return 2;
+            }
+            break;
+        case 'u':
+            unique = 1;
+            break;
+        case 'j':
+            threads = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || threads < 1 || threads > 256) {
+                cli_error("extract", "--threads: '%s' is not a number from 1 to 256", optarg);
+                return 2;
+            }
+            break;
+        default:
+            usage();
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage();
+        return 2;
+    }
+
+    int nfiles = argc - optind;
+    struct file *files = calloc((size_t)nfiles, sizeof *files);
+    struct job job = {.fmt = fmt, .unique = unique};
+    pthread_mutex_init(&job.lock, NULL);
+    pthread_cond_init(&job.turn, NULL);
+    size_t cap_units = 0;
+    int status = 0;
+    if (files == NULL) {
+        cli_error("extract", "out of memory");
+        return 1;
+    }
+
+    /* open everything first: an unreadable file is reported once, the
+     * others are still processed */
+    for (int i = 0; i < nfiles; i++) {
+        struct file *f = &files[i];
+        f->path = argv[optind + i];
+        f->fd = -1;
+        pthread_mutex_init(&f->lock, NULL);
+        if (strcmp(f->path, "-") == 0) {
+            f->fd = dup(STDIN_FILENO);
+        } else {
+            f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        }
+        struct stat st;
+        if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+            cli_error("extract", "%s: %s", f->path, strerror(errno));
+            if (f->fd >= 0)
+                close(f->fd);
+            f->fd = -1;
+            status = 1;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            cli_error("extract", "%s: %s", f->path, strerror(EISDIR));
+            close(f->fd);
+            f->fd = -1;
+            status = 1;
+            continue;
+        }
+        f->seekable = S_ISREG(st.st_mode) && strcmp(f->path, "-") != 0;
+        f->size = f->seekable ? (uint64_t)st.st_size : 0;
+        f->json_path = escaped(f->path, 0);
+        f->csv_path = escaped(f->path, 1);
+        /* one unit per CHUNK of a regular file when there are threads to
+         * share it; otherwise the whole file */
+        uint64_t chunk = threads > 1 && f->seekable ? CHUNK : UINT64_MAX;
+        uint64_t n = f->seekable && f->size > 0 && chunk != UINT64_MAX
+                         ? (f->size + chunk - 1) / chunk : 1;
+        if (job.nunits + n > cap_units) {
+            size_t cap = (job.nunits + n) * 2;
+            struct unit *u = realloc(job.units, cap * sizeof *u);
+            if (u == NULL) {
+                cli_error("extract", "out of memory");
+                status = 1;
+                goto out;
+            }
+            job.units = u;
+            cap_units = cap;
+        }
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t start = chunk == UINT64_MAX ? 0 : k * chunk;
+            uint64_t end = chunk == UINT64_MAX || k == n - 1 ? f->size : start + chunk;
+            job.units[job.nunits++] = (struct unit){f, start, end};
+        }
+        f->units_left = (int)n;
+    }
+
+    tix_diag d = TIX_DIAG_INIT;
+    tix_extractor *ex = NULL;
+    if (tix_extractor_new(&ex, types, &d) != TIX_EOK) {
+        cli_error("extract", "%s", d.msg);
+        status = 1;
+        goto out;
+    }
+    job.ex = ex;
+    if ((size_t)threads > job.nunits)
+        threads = job.nunits ? (long)job.nunits : 1;
+
+    if (fmt == FMT_CSV && !unique)
+        fputs("type,value,file,offset,encoding,defanged\n", stdout);
+
+    struct worker *ws = calloc((size_t)threads, sizeof *ws);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    if (ws == NULL || tids == NULL) {
+        cli_error("extract", "out of memory");
+        status = 1;
+        free(ws);
+        free(tids);
+        tix_extractor_free(ex);
+        goto out;
+    }
+    long started = 0;
+    for (long i = 0; i < threads; i++) {
+        ws[i].job = &job;
+        ws[i].direct = threads == 1;
+        tix_buf_init(&ws[i].out, 0);
+        if (tix_scan_new(&ws[i].scan, ex, on_hit, &ws[i], &d) != TIX_EOK) {
+            cli_error("extract", "%s", d.msg);
+            status = 1;
+            break;
+        }
+        if (threads == 1)
+            break;
+        if (pthread_create(&tids[i], NULL, work, &ws[i]) != 0) {
+            tix_scan_free(ws[i].scan);
+            ws[i].scan = NULL;
+            break;
+        }
+        started++;
+    }
+    if (threads == 1 && ws[0].scan)
+        work(&ws[0]);
+    else if (started == 0 && status == 0 && job.nunits)
+        work(&ws[0]); /* no thread could start: do it here */
+    for (long i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+
+    if (unique) {
+        struct uniq all;
+        uniq_init(&all);
+        for (long i = 0; i < threads; i++)
+            if (uniq_merge(&all, &ws[i].uniq) != 0)
+                status = 1;
+        if (uniq_print(&all, stdout, fmt == FMT_JSONL ? UNIQ_JSONL
+                                     : fmt == FMT_CSV ? UNIQ_CSV : UNIQ_TEXT) != 0)
+            job.write_failed = 1;
+        uniq_free(&all);
+    }
+    for (long i = 0; i < threads; i++) {
+        tix_scan_free(ws[i].scan);
+        tix_buf_free(&ws[i].out);
+        uniq_free(&ws[i].uniq);
+    }
+    free(ws);
+    free(tids);
+    tix_extractor_free(ex);
+    if (job.status)
+        status = 1;
+    if (fflush(stdout) != 0 || job.write_failed) {
+        if (!job.write_failed)
+            cli_error("extract", "write error: %s", strerror(errno));
+        status = 1;
+    }
+out:
+    for (int i = 0; i < nfiles; i++) {
+        if (files[i].fd >= 0)
+            close(files[i].fd);
+        free(files[i].json_path);
+        free(files[i].csv_path);
+        pthread_mutex_destroy(&files[i].lock);
+    }
+    free(files);
+    free(job.units);
+    pthread_mutex_destroy(&job.lock);
+    pthread_cond_destroy(&job.turn);
+    return status;
+}

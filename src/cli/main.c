@@ -1,0 +1,75 @@
+/* main.c - the tix command: a table of subcommands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct tix_cmd commands[] = {
+    {"extract", cmd_extract,
+     "[--types LIST] [--format jsonl|csv|text] [--unique] [--threads N] FILE...|-",
+     "find indicators in text and binary files"},
+    {"id", cmd_id, "VALUE...",
+     "print the type, canonical form and STIX 2.1 id of values"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tix: %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_write(FILE *f, const char *buf, size_t len)
+{
+    if (len && fwrite(buf, 1, len, f) != len) {
+        fprintf(stderr, "tix: write error: %s\n", strerror(ferror(f) ? errno : EIO));
+        return -1;
+    }
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tix COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'tix COMMAND --help' shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("tix %s\n", TIX_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            printf("usage: tix %s %s\n%s\n", commands[i].name,
+                   commands[i].usage, commands[i].summary);
+            return 0;
+        }
+        return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "tix: unknown command '%s'\n", name);
+    usage(stderr);
+    return 2;
+}

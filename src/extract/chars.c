@@ -1,0 +1,86 @@
+/* chars.c - character facts the scanner needs: which non-ASCII letters may
+ * be part of an internationalised domain name, and which TLDs are also file
+ * extensions. */
+#include <string.h>
+
+#include "core/canon.h"
+#include "extract/internal.h"
+
+/* Decode one UTF-8 sequence; 0 when malformed, overlong or a surrogate. */
+static size_t u8_decode(const uint8_t *p, size_t n, uint32_t *cp)
+{
+    uint8_t c = p[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    if (c < 0xE0) {
+        len = 2, v = c & 0x1F, min = 0x80;
+    } else if (c < 0xF0) {
+        len = 3, v = c & 0x0F, min = 0x800;
+    } else {
+        len = 4, v = c & 0x07, min = 0x10000;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (p[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+size_t tix__u8_name_letter(const uint8_t *p, size_t n)
+{
+    uint32_t cp;
+    size_t len = n ? u8_decode(p, n, &cp) : 0;
+    if (len == 0)
+        return 0;
+    /* Letters of the scripts IDNs are written in; punctuation, symbols,
+     * spaces and quotation marks (U+00A0-00BF, U+2000-206F, U+3000-303F,
+     * U+FF00-FF20 ...) end a name, so “evil.com” loses its quotes.
+     * libidn2 has the final word on what remains. */
+    if (cp >= 0xC0 && cp <= 0x24F)
+        return cp == 0xD7 || cp == 0xF7 ? 0 : len;
+    if (cp >= 0x370 && cp <= 0x1FFF)
+        return cp == 0x37E || cp == 0x387 || (cp >= 0x55A && cp <= 0x55F) ||
+                       cp == 0x589 || cp == 0x5BE || cp == 0x5C0 ||
+                       cp == 0x5C3 || cp == 0x5C6 || cp == 0x5F3 ||
+                       cp == 0x5F4 || (cp >= 0x600 && cp <= 0x60F) ||
+                       cp == 0x61B || cp == 0x61F || cp == 0x66A ||
+                       cp == 0x66B || cp == 0x66C || cp == 0x66D ||
+                       cp == 0x6D4 || cp == 0x964 || cp == 0x965 ||
+                       cp == 0xE4F || cp == 0xE5A || cp == 0xE5B ||
+                       cp == 0x10FB
+                   ? 0
+                   : len;
+    if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+        (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF))
+        return len;
+    return 0;
+}
+
+/* Top-level domains that are also common file extensions: a bare two-label
+ * name ending in one is far more often a file than a host in a report. */
+static const char *const file_ext_tlds[] = {
+    "ai", "app", "cc", "cs", "md", "mov", "one", "pl",
+    "ps", "py", "rs", "sh", "so", "zip",
+};
+
+bool tix__tld_is_file_ext(const char *tld, size_t n)
+{
+    if (n < 2 || n > 3)
+        return false;
+    char low[4];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tix__lower((unsigned char)tld[i]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof file_ext_tlds / sizeof *file_ext_tlds; i++)
+        if (strcmp(low, file_ext_tlds[i]) == 0)
+            return true;
+    return false;
+}

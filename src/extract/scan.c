@@ -1,0 +1,334 @@
+/* scan.c - streaming: windows with margins, UTF-16LE strings, and the
+ * entry points of tix/extract.h.
+ *
+ * Input is scanned in windows of TIX__WINDOW bytes. Each window also holds
+ * TIX__MARGIN bytes of context before and after the range it reports, so a
+ * hit is decided on the same bytes whichever window it falls in, and is
+ * reported by exactly one of them (the one whose range holds its offset).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "core/canon.h"
+#include "extract/internal.h"
+
+struct tix_scan {
+    const tix_extractor *ex;
+    tix_hit_fn fn;
+    void *ud;
+    uint8_t *buf;   /* input bytes [base, base + len) */
+    size_t len, cap;
+    uint64_t base;
+    uint64_t next;  /* hits below this offset were reported */
+    uint8_t *norm;  /* refanged copy of buf */
+    uint8_t *u16;   /* a decoded UTF-16LE string */
+    uint8_t *u16n;  /* ... refanged */
+    struct tix__edits ed, ed16;
+    struct tix__hits hits;
+};
+
+const char *tix_encoding_name(tix_encoding e)
+{
+    return e == TIX_ENC_UTF16LE ? "utf16le" : "ascii";
+}
+
+tix_err tix_extractor_new(tix_extractor **out, uint32_t types, tix_diag *d)
+{
+    tix_extractor *ex = calloc(1, sizeof *ex);
+    if (ex == NULL)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    ex->types = types ? types & TIX_OBS_ALL : TIX_OBS_ALL;
+    (void)tix__psl(); /* load the suffix list before threads share it */
+    *out = ex;
+    return TIX_EOK;
+}
+
+void tix_extractor_free(tix_extractor *ex)
+{
+    free(ex);
+}
+
+tix_err tix_scan_new(tix_scan **out, const tix_extractor *ex, tix_hit_fn fn,
+                     void *ud, tix_diag *d)
+{
+    tix_scan *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    s->ex = ex;
+    s->fn = fn;
+    s->ud = ud;
+    s->cap = TIX__WINDOW + 2 * TIX__MARGIN;
+    s->buf = malloc(s->cap);
+    s->norm = malloc(s->cap);
+    s->u16 = malloc(s->cap / 2 + 1);
+    s->u16n = malloc(s->cap / 2 + 1);
+    tix_buf_init(&s->hits.vals, 0);
+    if (!s->buf || !s->norm || !s->u16 || !s->u16n) {
+        tix_scan_free(s);
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    }
+    *out = s;
+    return TIX_EOK;
+}
+
+void tix_scan_free(tix_scan *s)
+{
+    if (s == NULL)
+        return;
+    free(s->buf);
+    free(s->norm);
+    free(s->u16);
+    free(s->u16n);
+    free(s->ed.v);
+    free(s->ed16.v);
+    tix__hits_free(&s->hits);
+    free(s);
+}
+
+/* ---- one window --------------------------------------------------------- */
+
+static int scan_stretch(tix_scan *s, const uint8_t *raw, size_t n,
+                        uint8_t *norm, struct tix__edits *ed, uint64_t base,
+                        unsigned stride, tix_encoding enc, uint64_t lo,
+                        uint64_t hi)
+{
+    long nn = tix__refang(raw, n, norm, ed);
+    if (nn < 0)
+        return -1;
+    struct tix__text t = {
+        .ex = s->ex,
+        .p = nn ? norm : raw,
+        .n = nn ? (size_t)nn : n,
+        .ed = nn ? ed : NULL,
+        .base = base,
+        .stride = stride,
+        .enc = enc,
+        .lo = lo,
+        .hi = hi,
+        .out = &s->hits,
+    };
+    return tix__scan_text(&t);
+}
+
+static inline bool u16_unit(const uint8_t *b, size_t i, size_t n)
+{
+    return i + 1 < n && b[i + 1] == 0 &&
+           ((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\t' || b[i] == '\n' ||
+            b[i] == '\r');
+}
+
+static inline bool u16_start(const uint8_t *b, size_t j, size_t n)
+{
+    return u16_unit(b, j, n) && u16_unit(b, j + 2, n) &&
+           u16_unit(b, j + 4, n) && u16_unit(b, j + 6, n);
+}
+
+/* First j >= i where four printable UTF-16LE units start, or n. */
+static size_t next_u16(const uint8_t *b, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128(), c1f = _mm_set1_epi8(0x1f),
+                  c7f = _mm_set1_epi8(0x7f);
+    while (i + 17 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(b + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(b + i + 1));
+        __m128i pr = _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f));
+        unsigned w = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(pr, _mm_cmpeq_epi8(y, zero)));
+        while (w) {
+            size_t j = i + (size_t)__builtin_ctz(w);
+            w &= w - 1;
+            if (u16_start(b, j, n))
+                return j;
+        }
+        i += 16;
+    }
+#endif
+    for (; i + 8 <= n; i++)
+        if (u16_start(b, i, n))
+            return i;
+    return n;
+}
+
+/* Find UTF-16LE strings (4+ printable ASCII units) in b[0..n), decode each
+ * and scan it. */
+static int scan_utf16(tix_scan *s, const uint8_t *b, size_t n, uint64_t lo,
+                      uint64_t hi)
+{
+    size_t i = 0;
+    while ((i = next_u16(b, i, n)) < n) {
+        size_t rs = i;
+        while (rs >= 2 && u16_unit(b, rs - 2, n))
+            rs -= 2;
+        size_t re = i;
+        while (u16_unit(b, re, n))
+            re += 2;
+        uint64_t ro = s->base + rs, reo = s->base + re;
+        if (reo > lo && ro < hi) {
+            size_t m = (re - rs) / 2;
+            for (size_t k = 0; k < m; k++)
+                s->u16[k] = b[rs + 2 * k];
+            if (scan_stretch(s, s->u16, m, s->u16n, &s->ed16, ro, 2,
+                             TIX_ENC_UTF16LE, lo, hi) != 0)
+                return -1;
+        }
+        i = re;
+    }
+    return 0;
+}
+
+/* Report the hits of the current buffer whose offsets are in [lo, hi). */
+static tix_err scan_window(tix_scan *s, uint64_t lo, uint64_t hi, tix_diag *d)
+{
+    if (hi <= lo)
+        return TIX_EOK;
+    if (scan_stretch(s, s->buf, s->len, s->norm, &s->ed, s->base, 1,
+                     TIX_ENC_ASCII, lo, hi) != 0)
+        goto oom;
+    if (memchr(s->buf, 0, s->len) && scan_utf16(s, s->buf, s->len, lo, hi) != 0)
+        goto oom;
+    s->next = hi;
+    return tix__hits_flush(&s->hits, s->fn, s->ud, d);
+oom:
+    s->hits.n = 0;
+    tix_buf_reset(&s->hits.vals);
+    return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+}
+
+/* The buffer is full: report what is safe and keep the context the next
+ * window needs. */
+static tix_err slide(tix_scan *s, tix_diag *d)
+{
+    uint64_t hi = s->base + s->len - TIX__MARGIN;
+    tix_err rc = scan_window(s, s->next, hi, d);
+    if (rc != TIX_EOK)
+        return rc;
+    uint64_t keep_from = hi - TIX__MARGIN;
+    size_t drop = (size_t)(keep_from - s->base);
+    memmove(s->buf, s->buf + drop, s->len - drop);
+    s->len -= drop;
+    s->base = keep_from;
+    return TIX_EOK;
+}
+
+tix_err tix_scan_feed(tix_scan *s, const void *data, size_t len, tix_diag *d)
+{
+    const uint8_t *p = data;
+    while (len) {
+        size_t room = s->cap - s->len;
+        size_t n = len < room ? len : room;
+        memcpy(s->buf + s->len, p, n);
+        s->len += n;
+        p += n;
+        len -= n;
+        if (s->len == s->cap) {
+            tix_err rc = slide(s, d);
+            if (rc != TIX_EOK)
+                return rc;
+        }
+    }
+    return TIX_EOK;
+}
+
+static void reset(tix_scan *s)
+{
+    s->len = 0;
+    s->base = 0;
+    s->next = 0;
+}
+
+tix_err tix_scan_finish(tix_scan *s, tix_diag *d)
+{
+    tix_err rc = scan_window(s, s->next, s->base + s->len, d);
+    reset(s);
+    return rc;
+}
+
+tix_err tix_scan_fd(tix_scan *s, int fd, tix_diag *d)
+{
+    reset(s);
+    for (;;) {
+        ssize_t r = read(fd, s->buf + s->len, s->cap - s->len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            tix_err rc = tix_diag_set(d, TIX_EIO, "%s", strerror(errno));
+            reset(s);
+            return rc;
+        }
+        if (r == 0)
+            break;
+        s->len += (size_t)r;
+        if (s->len == s->cap) {
+            tix_err rc = slide(s, d);
+            if (rc != TIX_EOK) {
+                reset(s);
+                return rc;
+            }
+        }
+    }
+    return tix_scan_finish(s, d);
+}
+
+tix_err tix_scan_fd_range(tix_scan *s, int fd, uint64_t start, uint64_t end,
+                          uint64_t size, tix_diag *d)
+{
+    if (end > size)
+        end = size;
+    reset(s);
+    s->base = start > TIX__MARGIN ? start - TIX__MARGIN : 0;
+    s->next = start;
+    while (s->next < end) {
+        /* fill the buffer from base + len */
+        while (s->len < s->cap && s->base + s->len < size) {
+            ssize_t r = pread(fd, s->buf + s->len, s->cap - s->len,
+                              (off_t)(s->base + s->len));
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                tix_err rc = tix_diag_set(d, TIX_EIO, "%s", strerror(errno));
+                reset(s);
+                return rc;
+            }
+            if (r == 0)
+                break; /* the file shrank under us: treat as its end */
+            s->len += (size_t)r;
+        }
+        bool eof = s->base + s->len >= size || s->len < s->cap;
+        uint64_t hi = eof ? s->base + s->len : s->base + s->len - TIX__MARGIN;
+        if (hi > end)
+            hi = end;
+        tix_err rc = scan_window(s, s->next, hi, d);
+        if (rc != TIX_EOK || eof || hi >= end) {
+            reset(s);
+            return rc;
+        }
+        uint64_t keep_from = hi - TIX__MARGIN;
+        size_t drop = (size_t)(keep_from - s->base);
+        memmove(s->buf, s->buf + drop, s->len - drop);
+        s->len -= drop;
+        s->base = keep_from;
+    }
+    reset(s);
+    return TIX_EOK;
+}
+
+tix_err tix_extract_mem(const tix_extractor *ex, const void *data, size_t len,
+                        tix_hit_fn fn, void *ud, tix_diag *d)
+{
+    tix_scan *s;
+    tix_err rc = tix_scan_new(&s, ex, fn, ud, d);
+    if (rc != TIX_EOK)
+        return rc;
+    rc = tix_scan_feed(s, data, len, d);
+    if (rc == TIX_EOK)
+        rc = tix_scan_finish(s, d);
+    tix_scan_free(s);
+    return rc;
+}

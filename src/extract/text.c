@@ -1,0 +1,605 @@
+/* text.c - the indicator scanner over one stretch of (refanged) text.
+ *
+ * Two cheap bit masks per 64-byte block drive everything: the positions of
+ * the anchor bytes . : @ - (every dotted, URL, e-mail, IPv6 and CVE token
+ * contains one) and the positions of ASCII letters and digits, from which
+ * runs of 26 or more are found with a few shifts (hashes and wallet
+ * addresses are such runs). Only around those positions does the scanner
+ * look at bytes one by one, so plain prose and random binary data cost
+ * little more than reading them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "core/canon.h"
+#include "extract/internal.h"
+
+/* ---- masks ------------------------------------------------------------ */
+
+static inline void masks64(const uint8_t *b, uint64_t *anchors, uint64_t *alnum)
+{
+#if defined(__SSE2__)
+    const __m128i dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':'),
+                  at = _mm_set1_epi8('@'), dash = _mm_set1_epi8('-'),
+                  c20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1),
+                  z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
+                  d9 = _mm_set1_epi8('9' + 1);
+    uint64_t an = 0, al = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(b + 16 * k));
+        __m128i p = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, dot), _mm_cmpeq_epi8(x, colon)),
+            _mm_or_si128(_mm_cmpeq_epi8(x, at), _mm_cmpeq_epi8(x, dash)));
+        __m128i y = _mm_or_si128(x, c20);
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, a1), _mm_cmplt_epi8(y, z1));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, d1), _mm_cmplt_epi8(x, d9));
+        an |= (uint64_t)(uint16_t)_mm_movemask_epi8(p) << (16 * k);
+        al |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(letter, digit))
+              << (16 * k);
+    }
+    *anchors = an;
+    *alnum = al;
+#else
+    uint64_t an = 0, al = 0;
+    for (int i = 0; i < 64; i++) {
+        uint8_t c = b[i];
+        if (c == '.' || c == ':' || c == '@' || c == '-')
+            an |= 1ull << i;
+        if (tix__is_alnum(c))
+            al |= 1ull << i;
+    }
+    *anchors = an;
+    *alnum = al;
+#endif
+}
+
+/* Masks of the block at p[i..), zero-padded past n. */
+static inline void block_masks(const uint8_t *p, size_t i, size_t n,
+                               uint64_t *anchors, uint64_t *alnum)
+{
+    if (i >= n) {
+        *anchors = *alnum = 0;
+        return;
+    }
+    if (n - i >= 64) {
+        masks64(p + i, anchors, alnum);
+        return;
+    }
+    uint8_t tmp[64] = {0};
+    memcpy(tmp, p + i, n - i);
+    masks64(tmp, anchors, alnum);
+}
+
+/* ---- hits --------------------------------------------------------------- */
+
+static uint64_t offset_of(const struct tix__text *t, size_t i)
+{
+    uint64_t shift = 0;
+    if (t->ed && t->ed->n) {
+        /* last edit that ends at or before i */
+        size_t lo = 0, hi = t->ed->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (t->ed->v[mid].qend <= i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > 0)
+            shift = t->ed->v[lo - 1].shift;
+        /* inside a replacement: map to its first raw byte */
+        if (lo < t->ed->n && t->ed->v[lo].q <= i && i < t->ed->v[lo].qend)
+            i = t->ed->v[lo].q;
+    }
+    return t->base + (uint64_t)t->stride * (i + shift);
+}
+
+static bool edited(const struct tix__text *t, size_t s, size_t e)
+{
+    if (t->ed == NULL || t->ed->n == 0)
+        return false;
+    size_t lo = 0, hi = t->ed->n;
+    while (lo < hi) { /* first edit with qend > s */
+        size_t mid = (lo + hi) / 2;
+        if (t->ed->v[mid].qend <= s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->ed->n && t->ed->v[lo].q < e;
+}
+
+/* The value just canonicalised into t->out->vals from mark on becomes a
+ * hit for p[s..e), if the type is wanted and the hit is in range. */
+static int add_hit(struct tix__text *t, tix_obs_type type, size_t s, size_t e,
+                   size_t mark, bool defanged)
+{
+    struct tix__hits *h = t->out;
+    uint64_t off = offset_of(t, s);
+    if (!(t->ex->types & TIX_OBS_BIT(type)) || off < t->lo || off >= t->hi ||
+        h->vals.err != TIX_EOK) {
+        tix_err err = h->vals.err;
+        h->vals.len = mark;
+        if (h->vals.p)
+            h->vals.p[mark] = '\0';
+        return err == TIX_EOK ? 0 : -1;
+    }
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 256;
+        struct tix__rec *v = realloc(h->v, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        h->v = v;
+        h->cap = cap;
+    }
+    uint64_t end = offset_of(t, e - 1) + t->stride;
+    h->v[h->n++] = (struct tix__rec){
+        .offset = off,
+        .raw_len = end - off,
+        .voff = (uint32_t)mark,
+        .vlen = (uint32_t)(h->vals.len - mark),
+        .type = (uint8_t)type,
+        .enc = (uint8_t)t->enc,
+        .defanged = defanged || edited(t, s, e),
+    };
+    tix_buf_addc(&h->vals, '\0');
+    return h->vals.err == TIX_EOK ? 0 : -1;
+}
+
+typedef bool (*canon_fn)(const char *, size_t, tix_buf *);
+
+/* Canonicalise p[s..e) with fn and record it; false when invalid. */
+static bool try_hit(struct tix__text *t, tix_obs_type type, canon_fn fn,
+                    size_t s, size_t e, bool defanged, int *err)
+{
+    size_t mark = t->out->vals.len;
+    if (!fn((const char *)t->p + s, e - s, &t->out->vals)) {
+        t->out->vals.len = mark;
+        if (t->out->vals.p)
+            t->out->vals.p[mark] = '\0';
+        return false;
+    }
+    if (add_hit(t, type, s, e, mark, defanged) != 0)
+        *err = -1;
+    return true;
+}
+
+/* ---- character classes ------------------------------------------------ */
+
+static inline uint8_t at(const struct tix__text *t, size_t i)
+{
+    return i < t->n ? t->p[i] : 0;
+}
+
+/* Length of the host-name character at i (ASCII letter, digit, hyphen or an
+ * IDN letter), 0 if none. */
+static inline size_t name_char(const struct tix__text *t, size_t i)
+{
+    uint8_t c = at(t, i);
+    if (c < 0x80)
+        return tix__is_alnum(c) || c == '-' ? 1 : 0;
+    return tix__u8_name_letter(t->p + i, t->n - i);
+}
+
+/* Start of the host-name character that ends just before i, or i. */
+static size_t name_char_back(const struct tix__text *t, size_t i)
+{
+    if (i == 0)
+        return i;
+    uint8_t c = t->p[i - 1];
+    if (c < 0x80)
+        return tix__is_alnum(c) || c == '-' ? i - 1 : i;
+    size_t k = i - 1;
+    while (k > 0 && i - k < 4 && (t->p[k] & 0xC0) == 0x80)
+        k--;
+    size_t len = tix__u8_name_letter(t->p + k, t->n - k);
+    return len && k + len == i ? k : i;
+}
+
+/* ---- dotted names and IPv4 ---------------------------------------------- */
+
+#define NAME_TOKEN_MAX 512
+
+static bool all_digits_dots(const uint8_t *p, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (!(tix__is_digit(p[i]) || p[i] == '.'))
+            return false;
+    return true;
+}
+
+/* '.' at i. Returns the index scanning may resume from. */
+static size_t on_dot(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    if (i == 0 || !name_char(t, i + 1) || name_char_back(t, i) == i)
+        return i + 1;
+    size_t s = i;
+    for (;;) {
+        size_t k = name_char_back(t, s);
+        if (k == s) {
+            if (s > 0 && p[s - 1] == '.' && i - s < NAME_TOKEN_MAX) {
+                s--;
+                continue;
+            }
+            break;
+        }
+        s = k;
+        if (i - s > NAME_TOKEN_MAX)
+            break;
+    }
+    size_t e = i;
+    for (;;) {
+        size_t len = at(t, e) == '.' ? 1 : name_char(t, e);
+        if (len == 0)
+            break;
+        e += len;
+        if (e - s > NAME_TOKEN_MAX)
+            break;
+    }
+    size_t resume = e;
+    if (e - s > NAME_TOKEN_MAX) {
+        /* far too long for a name: skip the whole run */
+        while (at(t, resume) == '.' || name_char(t, resume))
+            resume += at(t, resume) == '.' ? 1 : name_char(t, resume);
+        return resume;
+    }
+    while (s < e && (p[s] == '.' || p[s] == '-'))
+        s++;
+    while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
+        e--;
+    if (e - s < 3)
+        return resume;
+    uint8_t before = s > 0 ? p[s - 1] : 0, after = at(t, e);
+    if (after == '@' || before == '@' || before == '_' || after == '_')
+        return resume;
+    if (before == '\\')
+        return resume;
+    if (before == '/' && !(s >= 2 && p[s - 2] == '/'))
+        return resume;
+
+    if (all_digits_dots(p, s, e)) {
+        size_t ee = e;
+        if (after == '/') {
+            /* CIDR suffix */
+            size_t d = e + 1;
+            while (d < t->n && tix__is_digit(p[d]) && d - e <= 3)
+                d++;
+            uint8_t c = at(t, d);
+            if (d > e + 1 && d - e <= 3 && !tix__is_alnum(c) && c != '/' &&
+                !(c == '.' && tix__is_digit(at(t, d + 1))))
+                ee = d;
+        }
+        if (!try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, ee, false, err) &&
+            ee != e)
+            try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, e, false, err);
+        return resume;
+    }
+
+    /* last label */
+    size_t l = e;
+    while (l > s && p[l - 1] != '.')
+        l--;
+    bool upper = false, lower = false;
+    for (size_t k = l; k < e; k++) {
+        if (p[k] >= 'A' && p[k] <= 'Z')
+            upper = true;
+        else if (p[k] >= 'a' && p[k] <= 'z')
+            lower = true;
+    }
+    if (upper && lower) /* System.Net, Console.WriteLine */
+        return resume;
+    bool defanged = edited(t, s, e);
+    if (!defanged && tix__tld_is_file_ext((const char *)p + l, e - l)) {
+        size_t dots = 0;
+        for (size_t k = s; k < e; k++)
+            dots += p[k] == '.';
+        if (dots == 1)
+            return resume;
+    }
+    try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, s, e, false, err);
+    return resume;
+}
+
+/* ---- URLs and IPv6 ------------------------------------------------------ */
+
+static bool url_stop(uint8_t c)
+{
+    return c <= 0x20 || c == 0x7f || c == '"' || c == '\'' || c == '<' ||
+           c == '>' || c == '`' || c == '|' || c == '{' || c == '}' ||
+           c == '^' || c == '\\';
+}
+
+static size_t count_byte(const uint8_t *p, size_t s, size_t e, uint8_t c)
+{
+    size_t k = 0;
+    for (size_t i = s; i < e; i++)
+        k += p[i] == c;
+    return k;
+}
+
+/* "://" at i. */
+static size_t on_url(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t k = i;
+    while (k > 0 && i - k < 6 && tix__is_alnum(p[k - 1]) && !tix__is_digit(p[k - 1]))
+        k--;
+    if (k == i || (k > 0 && tix__is_alnum(p[k - 1])))
+        return i + 1;
+    bool scheme_defanged = false;
+    if (tix__url_scheme((const char *)p + k, i - k, &scheme_defanged) == NULL)
+        return i + 1;
+    size_t j = i + 3;
+    while (j < t->n && !url_stop(p[j]) && j - k <= TIX_OBS_VALUE_MAX)
+        j++;
+    if (j - k > TIX_OBS_VALUE_MAX)
+        return i + 1;
+
+    /* authority: [userinfo@]host[:port] */
+    size_t a = i + 3, ae = a;
+    while (ae < j && p[ae] != '/' && p[ae] != '?' && p[ae] != '#')
+        ae++;
+    size_t h = a;
+    for (size_t q = a; q < ae; q++)
+        if (p[q] == '@')
+            h = q + 1;
+    size_t he = h;
+    if (he < ae && p[he] == '[') {
+        while (he < ae && p[he] != ']')
+            he++;
+        if (he == ae)
+            return i + 1;
+        he++;
+    } else {
+        for (;;) {
+            size_t len = at(t, he) == '.' ? 1 : name_char(t, he);
+            if (len == 0 || he + len > ae)
+                break;
+            he += len;
+        }
+    }
+    size_t hend = he; /* host end before trimming a final dot */
+    while (hend > h && p[hend - 1] == '.')
+        hend--;
+    if (hend == h)
+        return i + 1;
+    size_t pe = he;
+    if (pe < ae && p[pe] == ':') {
+        size_t d = pe + 1;
+        while (d < ae && tix__is_digit(p[d]))
+            d++;
+        if (d > pe + 1)
+            pe = d;
+    }
+    if (pe < ae || (pe < j && p[pe] != '/' && p[pe] != '?' && p[pe] != '#')) {
+        /* the authority ends in something that is no host or port:
+         * the URL ends with the host */
+        j = pe;
+    }
+    if (pe == he && he != hend)
+        j = hend; /* "http://evil.com." */
+    /* trailing punctuation and unbalanced closers belong to the sentence */
+    while (j > pe) {
+        uint8_t c = p[j - 1];
+        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' ||
+            c == '?' || c == '*') {
+            j--;
+        } else if (c == ')' &&
+                   count_byte(p, k, j, '(') < count_byte(p, k, j, ')')) {
+            j--;
+        } else if (c == ']' &&
+                   count_byte(p, k, j, '[') < count_byte(p, k, j, ']')) {
+            j--;
+        } else {
+            break;
+        }
+    }
+    if (!try_hit(t, TIX_OBS_URL, tix__canon_url, k, j, scheme_defanged, err))
+        return i + 1;
+    /* the host on its own */
+    if (p[h] == '[') {
+        try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, h + 1, hend - 1, false, err);
+    } else if (all_digits_dots(p, h, hend)) {
+        try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, h, hend, false, err);
+    } else {
+        try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, h, hend, false, err);
+    }
+    return j;
+}
+
+static inline bool v6_char(uint8_t c)
+{
+    return tix__is_hex(c) || c == ':' || c == '.';
+}
+
+/* ':' at i not followed by "//". */
+static size_t on_colon(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    uint8_t l = i > 0 ? p[i - 1] : 0, r = at(t, i + 1);
+    if (!(tix__is_hex(l) || l == ':') || !(tix__is_hex(r) || r == ':'))
+        return i + 1;
+    size_t s = i, e = i + 1;
+    while (s > 0 && v6_char(p[s - 1]) && i - s < 64)
+        s--;
+    while (e < t->n && v6_char(p[e]) && e - i < 64)
+        e++;
+    if ((s > 0 && (tix__is_alnum(p[s - 1]) || v6_char(p[s - 1]))) ||
+        tix__is_alnum(at(t, e)) || v6_char(at(t, e)))
+        return i + 1;
+    while (s < e && p[s] == '.')
+        s++;
+    while (e > s && p[e - 1] == '.')
+        e--;
+    if (e - s >= 2 && p[e - 1] == ':' && p[e - 2] != ':')
+        e--; /* "address 2001:db8::1:" is a sentence, not a group */
+    size_t colons = count_byte(p, s, e, ':');
+    bool hexdigit = false;
+    for (size_t k = s; k < e; k++)
+        if (tix__is_hex(p[k]))
+            hexdigit = true;
+    if (colons < 2 || !hexdigit)
+        return i + 1;
+    size_t ee = e;
+    if (at(t, e) == '/') {
+        size_t d = e + 1;
+        while (d < t->n && tix__is_digit(p[d]) && d - e <= 4)
+            d++;
+        if (d > e + 1 && d - e <= 4 && !tix__is_alnum(at(t, d)) &&
+            at(t, d) != '/')
+            ee = d;
+    }
+    if (try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, s, ee, false, err) ||
+        (ee != e && try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, s, e, false, err)))
+        return ee;
+    return i + 1;
+}
+
+/* ---- e-mail ------------------------------------------------------------- */
+
+bool tix__email_local_char(unsigned char c);
+
+static size_t on_at(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t s = i;
+    while (s > 0 && tix__email_local_char(p[s - 1]) && i - s <= 64)
+        s--;
+    if (i - s > 64)
+        return i + 1;
+    while (s < i && p[s] == '.')
+        s++;
+    if (s == i)
+        return i + 1;
+    size_t e = i + 1;
+    for (;;) {
+        size_t len = at(t, e) == '.' ? 1 : name_char(t, e);
+        if (len == 0 || e - i > 255)
+            break;
+        e += len;
+    }
+    while (e > i + 1 && (p[e - 1] == '.' || p[e - 1] == '-'))
+        e--;
+    if (e == i + 1 || at(t, e) == '@' || at(t, e) == '_')
+        return i + 1;
+    if (try_hit(t, TIX_OBS_EMAIL, tix__canon_email, s, e, false, err))
+        return e;
+    return i + 1;
+}
+
+/* ---- CVE ---------------------------------------------------------------- */
+
+static void on_dash(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    if (i < 3 || tix__lower(p[i - 1]) != 'e' || tix__lower(p[i - 2]) != 'v' ||
+        tix__lower(p[i - 3]) != 'c' || (i > 3 && tix__is_alnum(p[i - 4])))
+        return;
+    size_t e = i + 1;
+    while (e < t->n && (tix__is_digit(p[e]) || p[e] == '-') && e - i < 14)
+        e++;
+    if (tix__is_alnum(at(t, e)))
+        return;
+    try_hit(t, TIX_OBS_CVE, tix__canon_cve, i - 3, e, false, err);
+}
+
+/* ---- long alphanumeric runs --------------------------------------------- */
+
+static bool canon_md5(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 16, o); }
+static bool canon_sha1(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 20, o); }
+static bool canon_sha256(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 32, o); }
+static bool canon_sha512(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 64, o); }
+
+/* A maximal run p[s..e) of 26 or more letters and digits. */
+static void on_run(struct tix__text *t, size_t s, size_t e, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t len = e - s;
+    switch (len) {
+    case 32: try_hit(t, TIX_OBS_MD5, canon_md5, s, e, false, err); return;
+    case 40: try_hit(t, TIX_OBS_SHA1, canon_sha1, s, e, false, err); return;
+    case 64: try_hit(t, TIX_OBS_SHA256, canon_sha256, s, e, false, err); return;
+    case 128: try_hit(t, TIX_OBS_SHA512, canon_sha512, s, e, false, err); return;
+    default: break;
+    }
+    if (len <= 35 && (p[s] == '1' || p[s] == '3')) {
+        try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+    } else if (len <= 90 && tix__lower(p[s]) == 'b' &&
+               tix__lower(p[s + 1]) == 'c' && p[s + 2] == '1') {
+        try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+    } else if ((len == 95 || len == 106) && (p[s] == '4' || p[s] == '8')) {
+        try_hit(t, TIX_OBS_XMR, tix__canon_xmr, s, e, false, err);
+    }
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+#define RUN_TYPES                                                          \
+    (TIX_OBS_BIT(TIX_OBS_MD5) | TIX_OBS_BIT(TIX_OBS_SHA1) |                \
+     TIX_OBS_BIT(TIX_OBS_SHA256) | TIX_OBS_BIT(TIX_OBS_SHA512) |           \
+     TIX_OBS_BIT(TIX_OBS_BTC) | TIX_OBS_BIT(TIX_OBS_XMR))
+
+int tix__scan_text(struct tix__text *t)
+{
+    const uint8_t *p = t->p;
+    size_t n = t->n;
+    int err = 0;
+    bool want_runs = (t->ex->types & RUN_TYPES) != 0;
+    bool want_anchors = (t->ex->types & ~RUN_TYPES) != 0;
+    size_t resume = 0, run_resume = 0;
+    uint64_t an_cur, al_cur, an_next, al_next;
+    block_masks(p, 0, n, &an_cur, &al_cur);
+    for (size_t blk = 0; blk < n && err == 0; blk += 64) {
+        block_masks(p, blk + 64, n, &an_next, &al_next);
+        if (want_runs && al_cur) {
+            unsigned __int128 x = (unsigned __int128)al_next << 64 | al_cur;
+            x &= x >> 1;
+            x &= x >> 2;
+            x &= x >> 4;
+            x &= x >> 8;
+            x &= x >> 10; /* bit j: 26 alphanumerics start at j */
+            uint64_t r = (uint64_t)x;
+            while (r) {
+                size_t s = blk + (size_t)__builtin_ctzll(r);
+                r &= r - 1;
+                if (s < run_resume)
+                    continue;
+                while (s > 0 && tix__is_alnum(p[s - 1]))
+                    s--;
+                size_t e = s + 26;
+                while (e < n && tix__is_alnum(p[e]))
+                    e++;
+                on_run(t, s, e, &err);
+                run_resume = e;
+            }
+        }
+        uint64_t a = want_anchors ? an_cur : 0;
+        while (a) {
+            size_t i = blk + (size_t)__builtin_ctzll(a);
+            a &= a - 1;
+            uint8_t c = p[i];
+            if (c == '-') {
+                on_dash(t, i, &err);
+                continue;
+            }
+            if (i < resume)
+                continue;
+            if (c == '.')
+                resume = on_dot(t, i, &err);
+            else if (c == '@')
+                resume = on_at(t, i, &err);
+            else if (at(t, i + 1) == '/' && at(t, i + 2) == '/')
+                resume = on_url(t, i, &err);
+            else
+                resume = on_colon(t, i, &err);
+        }
+        an_cur = an_next;
+        al_cur = al_next;
+    }
+    return err;
+}

@@ -66,21 +66,26 @@ size_t tix__u8_name_letter(const uint8_t *p, size_t n)
 
 /* Top-level domains that are also common file extensions: a bare two-label
  * name ending in one is far more often a file than a host in a report. */
-static const char *const file_ext_tlds[] = {
-    "ai", "app", "cc", "cs", "md", "mov", "one", "pl",
-    "ps", "py", "rs", "sh", "so", "zip",
-};
-
 bool tix__tld_is_file_ext(const char *tld, size_t n)
 {
     if (n < 2 || n > 3)
         return false;
-    char low[4];
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)tix__lower((unsigned char)tld[i]);
-    low[n] = '\0';
-    for (size_t i = 0; i < sizeof file_ext_tlds / sizeof *file_ext_tlds; i++)
-        if (strcmp(low, file_ext_tlds[i]) == 0)
-            return true;
-    return false;
+    char a = (char)tix__lower((unsigned char)tld[0]);
+    char b = (char)tix__lower((unsigned char)tld[1]);
+    if (n == 2) {
+        switch (a) {
+        case 'a': return b == 'c' || b == 'i';          /* ac ai */
+        case 'c': return b == 'c' || b == 's';          /* cc cs */
+        case 'm': return b == 'd' || b == 's';          /* md ms */
+        case 'p': return b == 'l' || b == 'm' || b == 's' || b == 'y'; /* pl pm ps py */
+        case 'r': return b == 's';                      /* rs */
+        case 's': return b == 'c' || b == 'h' || b == 'o'; /* sc sh so */
+        default: return false;
+        }
+    }
+    char c = (char)tix__lower((unsigned char)tld[2]);
+    return (a == 'z' && b == 'i' && c == 'p') || /* zip */
+           (a == 'm' && b == 'o' && c == 'v') || /* mov */
+           (a == 'a' && b == 'p' && c == 'p') || /* app */
+           (a == 'o' && b == 'n' && c == 'e');   /* one */
 }

@@ -18,8 +18,13 @@ tix_err tix__hits_flush(struct tix__hits *h, tix_hit_fn fn, void *ud,
                         tix_diag *d)
 {
     tix_err rc = TIX_EOK;
-    if (h->n > 1)
-        qsort(h->v, h->n, sizeof *h->v, rec_cmp);
+    /* hits arrive nearly in order; sort only when they are not */
+    for (size_t i = 1; i < h->n; i++) {
+        if (rec_cmp(&h->v[i - 1], &h->v[i]) > 0) {
+            qsort(h->v, h->n, sizeof *h->v, rec_cmp);
+            break;
+        }
+    }
     const struct tix__rec *prev = NULL;
     for (size_t i = 0; i < h->n; i++) {
         const struct tix__rec *r = &h->v[i];

@@ -77,8 +77,13 @@ static bool match_at(const uint8_t *p, size_t i, size_t n, size_t *rawlen,
         }
         return false;
     }
+    if (i + 2 >= n)
+        return false;
+    uint8_t c1 = tix__lower(p[i + 1]);
+    if (c1 != '.' && c1 != 'd' && c1 != ':' && c1 != '@' && c1 != 'a')
+        return false;
     for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
-        if (forms[k].open != (char)c)
+        if (forms[k].open != (char)c || forms[k].body[0] != (char)c1)
             continue;
         if (ieq(p + i + 1, n - i - 1, forms[k].body)) {
             *rawlen = 1 + strlen(forms[k].body);

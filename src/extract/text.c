@@ -8,6 +8,7 @@
  * look at bytes one by one, so plain prose and random binary data cost
  * little more than reading them.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,43 @@ static bool try_hit(struct tix__text *t, tix_obs_type type, canon_fn fn,
 
 /* ---- character classes ------------------------------------------------ */
 
+enum {
+    C_ALNUM = 1,  /* ASCII letter or digit */
+    C_NAME = 2,   /* may be in a host name label: letter, digit, '-' */
+    C_DOT = 4,    /* '.' */
+    C_HI = 8,     /* a byte >= 0x80 (maybe part of an IDN letter) */
+    C_V6 = 16,    /* hex digit, ':' or '.' */
+    C_DIGIT = 32,
+    C_UPPER = 64,
+    C_LOWER = 128,
+};
+
+static uint8_t cls[256];
+
+static void cls_init(void)
+{
+    for (int c = 0; c < 256; c++) {
+        uint8_t v = 0;
+        if (tix__is_alnum((unsigned char)c))
+            v |= C_ALNUM | C_NAME;
+        if (c == '-')
+            v |= C_NAME;
+        if (c == '.')
+            v |= C_DOT | C_V6;
+        if (c >= 0x80)
+            v |= C_HI;
+        if (tix__is_hex((unsigned char)c) || c == ':')
+            v |= C_V6;
+        if (c >= '0' && c <= '9')
+            v |= C_DIGIT;
+        if (c >= 'A' && c <= 'Z')
+            v |= C_UPPER;
+        if (c >= 'a' && c <= 'z')
+            v |= C_LOWER;
+        cls[c] = v;
+    }
+}
+
 static inline uint8_t at(const struct tix__text *t, size_t i)
 {
     return i < t->n ? t->p[i] : 0;
@@ -200,6 +238,8 @@ static size_t name_char_back(const struct tix__text *t, size_t i)
     return len && k + len == i ? k : i;
 }
 
+bool tix__email_local_char(unsigned char c);
+
 /* ---- dotted names and IPv4 ---------------------------------------------- */
 
 #define NAME_TOKEN_MAX 512
@@ -212,12 +252,12 @@ static bool all_digits_dots(const uint8_t *p, size_t s, size_t e)
     return true;
 }
 
-/* '.' at i. Returns the index scanning may resume from. */
-static size_t on_dot(struct tix__text *t, size_t i, int *err)
+/* Extent of the dotted token around the '.' at i, the slow way, for names
+ * with non-ASCII letters. */
+static void name_extent(const struct tix__text *t, size_t i, size_t *ps,
+                        size_t *pe)
 {
     const uint8_t *p = t->p;
-    if (i == 0 || !name_char(t, i + 1) || name_char_back(t, i) == i)
-        return i + 1;
     size_t s = i;
     for (;;) {
         size_t k = name_char_back(t, s);
@@ -241,6 +281,23 @@ static size_t on_dot(struct tix__text *t, size_t i, int *err)
         if (e - s > NAME_TOKEN_MAX)
             break;
     }
+    *ps = s;
+    *pe = e;
+}
+
+/* '.' at i, between two name characters. Returns the index scanning may
+ * resume from. */
+static size_t on_dot(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t n = t->n;
+    size_t s = i, e = i + 1;
+    while (s > 0 && (cls[p[s - 1]] & (C_NAME | C_DOT)) && i - s <= NAME_TOKEN_MAX)
+        s--;
+    while (e < n && (cls[p[e]] & (C_NAME | C_DOT)) && e - s <= NAME_TOKEN_MAX)
+        e++;
+    if ((s > 0 && p[s - 1] >= 0x80) || (e < n && p[e] >= 0x80))
+        name_extent(t, i, &s, &e);
     size_t resume = e;
     if (e - s > NAME_TOKEN_MAX) {
         /* far too long for a name: skip the whole run */
@@ -255,52 +312,63 @@ static size_t on_dot(struct tix__text *t, size_t i, int *err)
     if (e - s < 3)
         return resume;
     uint8_t before = s > 0 ? p[s - 1] : 0, after = at(t, e);
-    if (after == '@' || before == '@' || before == '_' || after == '_')
+    if (after == '@' || before == '_' || after == '_' || before == '\\')
         return resume;
-    if (before == '\\')
+    /* the domain of an e-mail address is reported with the address; a name
+     * after a lone '@' ("dig @8.8.8.8") is not part of one */
+    if (before == '@' && s >= 2 && tix__email_local_char(p[s - 2]))
         return resume;
     if (before == '/' && !(s >= 2 && p[s - 2] == '/'))
         return resume;
 
-    if (all_digits_dots(p, s, e)) {
+    /* one pass: digits only? where does the last label start? */
+    uint8_t all = 0xff, label = 0, label_all = 0xff;
+    size_t l = s, dots = 0;
+    for (size_t k = s; k < e; k++) {
+        uint8_t c = cls[p[k]];
+        if (c & C_DOT) {
+            dots++;
+            l = k + 1;
+            label = 0;
+            label_all = 0xff;
+            continue;
+        }
+        all &= c;
+        label |= c;
+        label_all &= c;
+    }
+    if (all & C_DIGIT) {
         size_t ee = e;
         if (after == '/') {
             /* CIDR suffix */
             size_t d = e + 1;
-            while (d < t->n && tix__is_digit(p[d]) && d - e <= 3)
+            while (d < n && (cls[p[d]] & C_DIGIT) && d - e <= 3)
                 d++;
             uint8_t c = at(t, d);
-            if (d > e + 1 && d - e <= 3 && !tix__is_alnum(c) && c != '/' &&
-                !(c == '.' && tix__is_digit(at(t, d + 1))))
+            if (d > e + 1 && d - e <= 3 && !(cls[c] & C_ALNUM) && c != '/' &&
+                !(c == '.' && (cls[at(t, d + 1)] & C_DIGIT)))
                 ee = d;
         }
+        if (dots != 3)
+            return resume;
         if (!try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, ee, false, err) &&
             ee != e)
             try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, e, false, err);
         return resume;
     }
-
-    /* last label */
-    size_t l = e;
-    while (l > s && p[l - 1] != '.')
-        l--;
-    bool upper = false, lower = false;
-    for (size_t k = l; k < e; k++) {
-        if (p[k] >= 'A' && p[k] <= 'Z')
-            upper = true;
-        else if (p[k] >= 'a' && p[k] <= 'z')
-            lower = true;
-    }
-    if (upper && lower) /* System.Net, Console.WriteLine */
+    /* the last label: letters needed, mixed case means code
+     * (System.Net, Console.WriteLine) */
+    if ((label & (C_UPPER | C_LOWER)) == (C_UPPER | C_LOWER))
+        return resume;
+    /* every top-level domain is letters, or an A-label */
+    bool letters = (label_all & C_ALNUM) && !(label & C_DIGIT);
+    if (!(label & C_HI) && !(letters && e - l >= 2) &&
+        !(e - l > 4 && memcmp(p + l, "xn--", 4) == 0))
         return resume;
     bool defanged = edited(t, s, e);
-    if (!defanged && tix__tld_is_file_ext((const char *)p + l, e - l)) {
-        size_t dots = 0;
-        for (size_t k = s; k < e; k++)
-            dots += p[k] == '.';
-        if (dots == 1)
-            return resume;
-    }
+    if (!defanged && dots == 1 &&
+        tix__tld_is_file_ext((const char *)p + l, e - l))
+        return resume;
     try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, s, e, false, err);
     return resume;
 }
@@ -445,6 +513,14 @@ static size_t on_colon(struct tix__text *t, size_t i, int *err)
             hexdigit = true;
     if (colons < 2 || !hexdigit)
         return i + 1;
+    /* without "::" an address has 7 colons, or 6 before a dotted quad:
+     * 12:34:56 and MAC addresses stop here */
+    bool dbl = false;
+    for (size_t k = s; k + 1 < e; k++)
+        if (p[k] == ':' && p[k + 1] == ':')
+            dbl = true;
+    if (!dbl && colons != 7 && !(colons == 6 && memchr(p + s, '.', e - s)))
+        return i + 1;
     size_t ee = e;
     if (at(t, e) == '/') {
         size_t d = e + 1;
@@ -461,8 +537,6 @@ static size_t on_colon(struct tix__text *t, size_t i, int *err)
 }
 
 /* ---- e-mail ------------------------------------------------------------- */
-
-bool tix__email_local_char(unsigned char c);
 
 static size_t on_at(struct tix__text *t, size_t i, int *err)
 {
@@ -515,37 +589,72 @@ static bool canon_sha1(const char *s, size_t n, tix_buf *o) { return tix__canon_
 static bool canon_sha256(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 32, o); }
 static bool canon_sha512(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 64, o); }
 
-/* A maximal run p[s..e) of 26 or more letters and digits. */
+/* Is p[s..e) all base58 (no 0 O I l)? Cheap, and rejects most base64. */
+static bool base58_run(const uint8_t *p, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (p[i] == '0' || p[i] == 'O' || p[i] == 'I' || p[i] == 'l')
+            return false;
+    return true;
+}
+
+/* A maximal run p[s..e) of RUN_MIN or more letters and digits. */
 static void on_run(struct tix__text *t, size_t s, size_t e, int *err)
 {
     const uint8_t *p = t->p;
     size_t len = e - s;
+    bool hit = false;
     switch (len) {
-    case 32: try_hit(t, TIX_OBS_MD5, canon_md5, s, e, false, err); return;
-    case 40: try_hit(t, TIX_OBS_SHA1, canon_sha1, s, e, false, err); return;
-    case 64: try_hit(t, TIX_OBS_SHA256, canon_sha256, s, e, false, err); return;
-    case 128: try_hit(t, TIX_OBS_SHA512, canon_sha512, s, e, false, err); return;
+    case 32: hit = try_hit(t, TIX_OBS_MD5, canon_md5, s, e, false, err); break;
+    case 40: hit = try_hit(t, TIX_OBS_SHA1, canon_sha1, s, e, false, err); break;
+    case 64: hit = try_hit(t, TIX_OBS_SHA256, canon_sha256, s, e, false, err); break;
+    case 128: hit = try_hit(t, TIX_OBS_SHA512, canon_sha512, s, e, false, err); break;
     default: break;
     }
-    if (len <= 35 && (p[s] == '1' || p[s] == '3')) {
-        try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+    if (hit)
+        return;
+    if (len >= 26 && len <= 35 && (p[s] == '1' || p[s] == '3')) {
+        if (base58_run(p, s, e))
+            try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
     } else if (len <= 90 && tix__lower(p[s]) == 'b' &&
                tix__lower(p[s + 1]) == 'c' && p[s + 2] == '1') {
         try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
     } else if ((len == 95 || len == 106) && (p[s] == '4' || p[s] == '8')) {
-        try_hit(t, TIX_OBS_XMR, tix__canon_xmr, s, e, false, err);
+        if (base58_run(p, s, e))
+            try_hit(t, TIX_OBS_XMR, tix__canon_xmr, s, e, false, err);
     }
 }
 
+/* First index >= i that is not a letter or digit, or n. */
+static size_t alnum_run_end(const uint8_t *p, size_t i, size_t n)
+{
+    while (i + 64 <= n) {
+        uint64_t an, al;
+        masks64(p + i, &an, &al);
+        if (~al)
+            return i + (size_t)__builtin_ctzll(~al);
+        i += 64;
+    }
+    while (i < n && tix__is_alnum(p[i]))
+        i++;
+    return i;
+}
+
 /* ---- driver ------------------------------------------------------------- */
+
+/* The shortest run worth a look: a bech32m address with a 2-byte program. */
+#define RUN_MIN 14
 
 #define RUN_TYPES                                                          \
     (TIX_OBS_BIT(TIX_OBS_MD5) | TIX_OBS_BIT(TIX_OBS_SHA1) |                \
      TIX_OBS_BIT(TIX_OBS_SHA256) | TIX_OBS_BIT(TIX_OBS_SHA512) |           \
      TIX_OBS_BIT(TIX_OBS_BTC) | TIX_OBS_BIT(TIX_OBS_XMR))
 
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
 int tix__scan_text(struct tix__text *t)
 {
+    pthread_once(&cls_once, cls_init);
     const uint8_t *p = t->p;
     size_t n = t->n;
     int err = 0;
@@ -561,8 +670,7 @@ int tix__scan_text(struct tix__text *t)
             x &= x >> 1;
             x &= x >> 2;
             x &= x >> 4;
-            x &= x >> 8;
-            x &= x >> 10; /* bit j: 26 alphanumerics start at j */
+            x &= x >> 6; /* bit j: RUN_MIN (14) alphanumerics start at j */
             uint64_t r = (uint64_t)x;
             while (r) {
                 size_t s = blk + (size_t)__builtin_ctzll(r);
@@ -571,11 +679,14 @@ int tix__scan_text(struct tix__text *t)
                     continue;
                 while (s > 0 && tix__is_alnum(p[s - 1]))
                     s--;
-                size_t e = s + 26;
-                while (e < n && tix__is_alnum(p[e]))
-                    e++;
+                size_t e = alnum_run_end(p, s + RUN_MIN, n);
                 on_run(t, s, e, &err);
                 run_resume = e;
+                /* the other starts inside this run are not runs */
+                if (e >= blk + 64)
+                    r = 0;
+                else
+                    r &= ~0ull << (e - blk);
             }
         }
         uint64_t a = want_anchors ? an_cur : 0;
@@ -589,8 +700,13 @@ int tix__scan_text(struct tix__text *t)
             }
             if (i < resume)
                 continue;
-            if (c == '.')
+            if (c == '.') {
+                /* most dots end sentences or sit in numbers like 1.5 */
+                if (i == 0 || !(cls[p[i - 1]] & (C_ALNUM | C_HI)) ||
+                    !(cls[at(t, i + 1)] & (C_ALNUM | C_HI)))
+                    continue;
                 resume = on_dot(t, i, &err);
+            }
             else if (c == '@')
                 resume = on_at(t, i, &err);
             else if (at(t, i + 1) == '/' && at(t, i + 2) == '/')

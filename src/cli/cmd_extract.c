@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@ enum fmt { FMT_JSONL, FMT_CSV, FMT_TEXT };
 struct file {
     const char *path;
     char *json_path; /* path escaped for JSON */
+    size_t json_path_len;
     char *csv_path;  /* path as a CSV field */
     int fd;
     uint64_t size;
@@ -63,24 +65,86 @@ struct worker {
     struct uniq uniq;
 };
 
+/* Canonical values are printable ASCII without quotes or backslashes, but
+ * a value is escaped anyway if it is not. */
+static bool json_plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
+#define PUT(lit) (memcpy(q, lit, sizeof lit - 1), q += sizeof lit - 1)
+#define PUTN(s, n) (memcpy(q, s, n), q += (n))
+
+static char *put_u64(char *q, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(q, tmp + i, sizeof tmp - i);
+    return q + (sizeof tmp - i);
+}
+
+static void add_jsonl(struct worker *w, const tix_hit *h)
+{
+    tix_buf *b = &w->out;
+    const struct file *f = w->unit->f;
+    /* only a URL can hold bytes that JSON escapes, and then only when it
+     * came from somewhere other than the extractor */
+    if (h->type == TIX_OBS_URL && !json_plain(h->value, h->value_len)) {
+        /* the slow, general way */
+        tix_buf_adds(b, "{\"type\":\"");
+        tix_buf_adds(b, tix_obs_name(h->type));
+        tix_buf_adds(b, "\",\"value\":\"");
+        tix_buf_add_json(b, h->value, h->value_len);
+        tix_buf_adds(b, "\",\"file\":\"");
+        tix_buf_adds(b, f->json_path);
+        tix_buf_adds(b, "\",\"offset\":");
+        tix_buf_add_u64(b, h->offset);
+        tix_buf_adds(b, ",\"encoding\":\"");
+        tix_buf_adds(b, tix_encoding_name(h->encoding));
+        tix_buf_adds(b, h->defanged ? "\",\"defanged\":true}\n"
+                                    : "\",\"defanged\":false}\n");
+        return;
+    }
+    const char *type = tix_obs_name(h->type);
+    const char *enc = tix_encoding_name(h->encoding);
+    size_t tl = strlen(type), el = strlen(enc);
+    if (tix_buf_reserve(b, h->value_len + f->json_path_len + tl + el + 128) != 0)
+        return;
+    char *q = b->p + b->len;
+    PUT("{\"type\":\"");
+    PUTN(type, tl);
+    PUT("\",\"value\":\"");
+    PUTN(h->value, h->value_len);
+    PUT("\",\"file\":\"");
+    PUTN(f->json_path, f->json_path_len);
+    PUT("\",\"offset\":");
+    q = put_u64(q, h->offset);
+    PUT(",\"encoding\":\"");
+    PUTN(enc, el);
+    if (h->defanged)
+        PUT("\",\"defanged\":true}\n");
+    else
+        PUT("\",\"defanged\":false}\n");
+    b->len = (size_t)(q - b->p);
+    b->p[b->len] = '\0';
+}
+
 static void add_hit_line(struct worker *w, const tix_hit *h)
 {
     tix_buf *b = &w->out;
     const struct file *f = w->unit->f;
     switch (w->job->fmt) {
     case FMT_JSONL:
-        tix_buf_add(b, "{\"type\":\"", 9);
-        tix_buf_adds(b, tix_obs_name(h->type));
-        tix_buf_add(b, "\",\"value\":\"", 11);
-        tix_buf_add_json(b, h->value, h->value_len);
-        tix_buf_add(b, "\",\"file\":\"", 10);
-        tix_buf_adds(b, f->json_path);
-        tix_buf_add(b, "\",\"offset\":", 11);
-        tix_buf_add_u64(b, h->offset);
-        tix_buf_add(b, ",\"encoding\":\"", 13);
-        tix_buf_adds(b, tix_encoding_name(h->encoding));
-        tix_buf_adds(b, h->defanged ? "\",\"defanged\":true}\n"
-                                    : "\",\"defanged\":false}\n");
+        add_jsonl(w, h);
         break;
     case FMT_CSV:
         tix_buf_adds(b, tix_obs_name(h->type));
@@ -319,6 +383,7 @@ int cmd_extract(int argc, char **argv)
         f->seekable = S_ISREG(st.st_mode) && strcmp(f->path, "-") != 0;
         f->size = f->seekable ? (uint64_t)st.st_size : 0;
         f->json_path = escaped(f->path, 0);
+        f->json_path_len = f->json_path ? strlen(f->json_path) : 0;
         f->csv_path = escaped(f->path, 1);
         /* one unit per CHUNK of a regular file when there are threads to
          * share it; otherwise the whole file */

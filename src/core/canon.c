@@ -368,17 +368,35 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
     if (n == 0 || n > 253 * 4)
         return false;
     char name[256];
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            ascii = false;
-    size_t len;
+    size_t len, tld_at = 0;
+    /* the common case in one pass: lower-case LDH labels */
+    int ascii = n <= 253;
     if (ascii) {
-        if (n > 253)
+        size_t label = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '.') {
+                if (label == 0 || s[i - 1] == '-')
+                    return false;
+                label = 0;
+                tld_at = i + 1;
+                name[i] = '.';
+                continue;
+            }
+            if (c >= 0x80) {
+                ascii = 0;
+                break;
+            }
+            if (!(tix__is_alnum(c) || (c == '-' && label > 0)) || ++label > 63)
+                return false;
+            name[i] = (char)tix__lower(c);
+        }
+        if (ascii && (label == 0 || s[n - 1] == '-' || tld_at == 0))
             return false;
-        for (size_t i = 0; i < n; i++)
-            name[i] = (char)tix__lower((unsigned char)s[i]);
         len = n;
+    }
+    if (ascii) {
+        name[len] = '\0';
     } else {
         char in[253 * 4 + 1];
         memcpy(in, s, n);
@@ -394,12 +412,12 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
         }
         memcpy(name, a, len);
         idn2_free(a);
+        name[len] = '\0';
+        if (!ldh_name_ok(name, len))
+            return false;
+        tld_at = (size_t)(strrchr(name, '.') + 1 - name);
     }
-    name[len] = '\0';
-    if (!ldh_name_ok(name, len))
-        return false;
-    const char *dot = strrchr(name, '.');
-    const char *tld = dot + 1;
+    const char *tld = name + tld_at;
     if (!tld_known(tld, len - (size_t)(tld - name)))
         return false;
     /* "co.uk" is a suffix, not a domain. */

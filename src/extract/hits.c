@@ -18,7 +18,8 @@ tix_err tix__hits_flush(struct tix__hits *h, tix_hit_fn fn, void *ud,
                         tix_diag *d)
 {
     tix_err rc = TIX_EOK;
-    /* hits arrive nearly in order; sort only when they are not */
+    /* the text scans keep their hits in order; the UTF-16 strings of a
+     * window come after its ASCII hits, so merge when they interleave */
     for (size_t i = 1; i < h->n; i++) {
         if (rec_cmp(&h->v[i - 1], &h->v[i]) > 0) {
             qsort(h->v, h->n, sizeof *h->v, rec_cmp);

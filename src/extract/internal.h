@@ -70,6 +70,18 @@ struct tix__text {
  * Returns -1 on OOM. */
 int tix__scan_text(struct tix__text *t);
 
+/* Block masks (bit i for byte p[i]) in the widest vectors the CPU has,
+ * set by tix__simd_init(). openers: [ ( { \ followed by a byte that can
+ * begin a defanged body (. : @ d a, any case). u16: a printable ASCII byte
+ * followed by NUL. Both read p[64]. */
+extern uint64_t (*tix__openers64)(const uint8_t *p);
+extern uint64_t (*tix__u16_64)(const uint8_t *p);
+void tix__simd_init(void);
+
+/* For tests: use at most SIMD level (0 SSE2, 1 AVX2, 2 AVX-512BW) from
+ * now on; returns the level that will be used. Not thread-safe. */
+int tix__simd_limit(int level);
+
 /* Sort t->out by offset and deliver it; clears it. */
 tix_err tix__hits_flush(struct tix__hits *h, tix_hit_fn fn, void *ud,
                         tix_diag *d);

@@ -4,30 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "core/canon.h"
 #include "extract/internal.h"
 
-/* Next index >= i holding one of [ ( { \ , or n. */
+/* Next index >= i holding one of [ ( { \\ , or n. */
 static size_t next_opener(const uint8_t *p, size_t i, size_t n)
 {
-#if defined(__SSE2__)
-    const __m128i b1 = _mm_set1_epi8('['), b2 = _mm_set1_epi8('('),
-                  b3 = _mm_set1_epi8('{'), b4 = _mm_set1_epi8('\\');
-    while (i + 16 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(p + i));
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, b1), _mm_cmpeq_epi8(x, b2)),
-            _mm_or_si128(_mm_cmpeq_epi8(x, b3), _mm_cmpeq_epi8(x, b4)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-        i += 16;
+    while (i + 65 <= n) {
+        uint64_t m = tix__openers64(p + i);
+        if (m)
+            return i + (size_t)__builtin_ctzll(m);
+        i += 64;
     }
-#endif
     for (; i < n; i++)
         if (p[i] == '[' || p[i] == '(' || p[i] == '{' || p[i] == '\\')
             return i;

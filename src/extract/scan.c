@@ -11,9 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "core/canon.h"
 #include "extract/internal.h"
@@ -44,6 +41,7 @@ tix_err tix_extractor_new(tix_extractor **out, uint32_t types, tix_diag *d)
     if (ex == NULL)
         return tix_diag_set(d, TIX_ENOMEM, "out of memory");
     ex->types = types ? types & TIX_OBS_ALL : TIX_OBS_ALL;
+    tix__simd_init();
     (void)tix__psl(); /* load the suffix list before threads share it */
     *out = ex;
     return TIX_EOK;
@@ -132,24 +130,16 @@ static inline bool u16_start(const uint8_t *b, size_t j, size_t n)
 /* First j >= i where four printable UTF-16LE units start, or n. */
 static size_t next_u16(const uint8_t *b, size_t i, size_t n)
 {
-#if defined(__SSE2__)
-    const __m128i zero = _mm_setzero_si128(), c1f = _mm_set1_epi8(0x1f),
-                  c7f = _mm_set1_epi8(0x7f);
-    while (i + 17 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(b + i));
-        __m128i y = _mm_loadu_si128((const __m128i *)(b + i + 1));
-        __m128i pr = _mm_and_si128(_mm_cmpgt_epi8(x, c1f), _mm_cmplt_epi8(x, c7f));
-        unsigned w = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(pr, _mm_cmpeq_epi8(y, zero)));
+    while (i + 65 <= n) {
+        uint64_t w = tix__u16_64(b + i);
         while (w) {
-            size_t j = i + (size_t)__builtin_ctz(w);
+            size_t j = i + (size_t)__builtin_ctzll(w);
             w &= w - 1;
             if (u16_start(b, j, n))
                 return j;
         }
-        i += 16;
+        i += 64;
     }
-#endif
     for (; i + 8 <= n; i++)
         if (u16_start(b, i, n))
             return i;

@@ -21,97 +21,238 @@
 
 /* ---- masks ------------------------------------------------------------ */
 
-static inline void masks64(const uint8_t *b, uint64_t *anchors, uint64_t *alnum)
+/* Bit i of each field says something of byte i of a 64-byte block. */
+struct bm {
+    uint64_t dot, colon, at, dash, slash;
+    uint64_t alnum, hex, e, b;
+    uint64_t cont, lead; /* UTF-8 continuation byte; lead of a 2-3 byte
+                          * sequence that may encode an IDN letter */
+};
+
+#define BM_ALL(D, C, A, H, S, L, X, E, B, CO, LE)                           \
+    (struct bm){.dot = D, .colon = C, .at = A, .dash = H, .slash = S,       \
+                .alnum = L, .hex = X, .e = E, .b = B, .cont = CO, .lead = LE}
+
+static inline void bm_sse2(const uint8_t *p, struct bm *m)
 {
 #if defined(__SSE2__)
-    const __m128i dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':'),
-                  at = _mm_set1_epi8('@'), dash = _mm_set1_epi8('-'),
-                  c20 = _mm_set1_epi8(0x20), a1 = _mm_set1_epi8('a' - 1),
-                  z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
-                  d9 = _mm_set1_epi8('9' + 1);
-    uint64_t an = 0, al = 0;
+    uint64_t d = 0, c = 0, a = 0, h = 0, s = 0, l = 0, x = 0, e = 0, b = 0,
+             co = 0, le = 0;
     for (int k = 0; k < 4; k++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(b + 16 * k));
-        __m128i p = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, dot), _mm_cmpeq_epi8(x, colon)),
-            _mm_or_si128(_mm_cmpeq_epi8(x, at), _mm_cmpeq_epi8(x, dash)));
-        __m128i y = _mm_or_si128(x, c20);
-        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, a1), _mm_cmplt_epi8(y, z1));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, d1), _mm_cmplt_epi8(x, d9));
-        an |= (uint64_t)(uint16_t)_mm_movemask_epi8(p) << (16 * k);
-        al |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(letter, digit))
-              << (16 * k);
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        __m128i y = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmplt_epi8(y, _mm_set1_epi8('z' + 1)));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i af = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(y, _mm_set1_epi8('f' + 1)));
+#define MM(expr) ((uint64_t)(uint16_t)_mm_movemask_epi8(expr) << (16 * k))
+        d |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+        c |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+        a |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+        h |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+        s |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+        l |= MM(_mm_or_si128(letter, digit));
+        __m128i lv = _mm_sub_epi8(v, _mm_set1_epi8((char)0xC3));
+        co |= MM(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)),
+                                _mm_set1_epi8((char)0x80)));
+        le |= MM(_mm_cmpeq_epi8(_mm_min_epu8(lv, _mm_set1_epi8(0x2C)), lv));
+        x |= MM(_mm_or_si128(af, digit));
+        e |= MM(_mm_cmpeq_epi8(y, _mm_set1_epi8('e')));
+        b |= MM(_mm_cmpeq_epi8(y, _mm_set1_epi8('b')));
+#undef MM
     }
-    *anchors = an;
-    *alnum = al;
+    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le);
 #else
-    uint64_t an = 0, al = 0;
+    memset(m, 0, sizeof *m);
     for (int i = 0; i < 64; i++) {
-        uint8_t c = b[i];
-        if (c == '.' || c == ':' || c == '@' || c == '-')
-            an |= 1ull << i;
-        if (tix__is_alnum(c))
-            al |= 1ull << i;
+        uint8_t v = p[i], y = v | 0x20;
+        uint64_t bit = 1ull << i;
+        if (v == '.') m->dot |= bit;
+        if (v == ':') m->colon |= bit;
+        if (v == '@') m->at |= bit;
+        if (v == '-') m->dash |= bit;
+        if (v == '/') m->slash |= bit;
+        if (tix__is_alnum(v)) m->alnum |= bit;
+        if ((v & 0xC0) == 0x80) m->cont |= bit;
+        if (v >= 0xC3 && v <= 0xEF) m->lead |= bit;
+        if (tix__is_hex(v)) m->hex |= bit;
+        if (y == 'e') m->e |= bit;
+        if (y == 'b') m->b |= bit;
     }
-    *anchors = an;
-    *alnum = al;
 #endif
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2"), always_inline)) static inline void
+bm_avx2(const uint8_t *p, struct bm *m)
+{
+    uint64_t d = 0, c = 0, a = 0, h = 0, s = 0, l = 0, x = 0, e = 0, b = 0,
+             co = 0, le = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i y = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+        /* u <= k (unsigned) iff min(u, k) == u */
+        __m256i ly = _mm256_sub_epi8(y, _mm256_set1_epi8('a'));
+        __m256i dv = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+        __m256i letter = _mm256_cmpeq_epi8(_mm256_min_epu8(ly, _mm256_set1_epi8(25)), ly);
+        __m256i af = _mm256_cmpeq_epi8(_mm256_min_epu8(ly, _mm256_set1_epi8(5)), ly);
+        __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(dv, _mm256_set1_epi8(9)), dv);
+#define MM(expr) ((uint64_t)(uint32_t)_mm256_movemask_epi8(expr) << (32 * k))
+        d |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.')));
+        c |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')));
+        a |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')));
+        h |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')));
+        s |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')));
+        l |= MM(_mm256_or_si256(letter, digit));
+        __m256i lv = _mm256_sub_epi8(v, _mm256_set1_epi8((char)0xC3));
+        co |= MM(_mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xC0)),
+                                   _mm256_set1_epi8((char)0x80)));
+        le |= MM(_mm256_cmpeq_epi8(_mm256_min_epu8(lv, _mm256_set1_epi8(0x2C)), lv));
+        x |= MM(_mm256_or_si256(af, digit));
+        e |= MM(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('e')));
+        b |= MM(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('b')));
+#undef MM
+    }
+    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le);
+}
+
+__attribute__((target("avx512f,avx512bw"), always_inline)) static inline void
+bm_avx512(const uint8_t *p, struct bm *m)
+{
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    __m512i y = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    __m512i ly = _mm512_sub_epi8(y, _mm512_set1_epi8('a'));
+    __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+                                             _mm512_set1_epi8(10));
+    *m = BM_ALL(_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.')),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':')),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')),
+                _mm512_cmplt_epu8_mask(ly, _mm512_set1_epi8(26)) | digit,
+                _mm512_cmplt_epu8_mask(ly, _mm512_set1_epi8(6)) | digit,
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('e')),
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('b')),
+                _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xC0)),
+                                       _mm512_set1_epi8((char)0x80)),
+                _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
+                                       _mm512_set1_epi8(0x2D)));
+}
+#endif
+
+static inline uint64_t alnum_sse2(const uint8_t *p)
+{
+    struct bm b;
+    bm_sse2(p, &b);
+    return b.alnum;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"), always_inline)) static inline uint64_t
+alnum_avx2(const uint8_t *p)
+{
+    uint64_t l = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i ly = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)),
+                                     _mm256_set1_epi8('a'));
+        __m256i dv = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+        __m256i letter = _mm256_cmpeq_epi8(_mm256_min_epu8(ly, _mm256_set1_epi8(25)), ly);
+        __m256i digit = _mm256_cmpeq_epi8(_mm256_min_epu8(dv, _mm256_set1_epi8(9)), dv);
+        l |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(letter, digit))
+             << (32 * k);
+    }
+    return l;
+}
+
+__attribute__((target("avx512f,avx512bw"), always_inline)) static inline uint64_t
+alnum_avx512(const uint8_t *p)
+{
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    __m512i ly = _mm512_sub_epi8(_mm512_or_si512(v, _mm512_set1_epi8(0x20)),
+                                 _mm512_set1_epi8('a'));
+    return _mm512_cmplt_epu8_mask(ly, _mm512_set1_epi8(26)) |
+           _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')),
+                                  _mm512_set1_epi8(10));
+}
+#endif
+
+typedef void (*masks_fn)(const uint8_t *, struct bm *);
+typedef uint64_t (*alnum_fn)(const uint8_t *);
+
 /* Masks of the block at p[i..), zero-padded past n. */
-static inline void block_masks(const uint8_t *p, size_t i, size_t n,
-                               uint64_t *anchors, uint64_t *alnum)
+__attribute__((always_inline)) static inline void
+block_masks(masks_fn m, const uint8_t *p, size_t i, size_t n, struct bm *out)
 {
     if (i >= n) {
-        *anchors = *alnum = 0;
+        memset(out, 0, sizeof *out);
         return;
     }
     if (n - i >= 64) {
-        masks64(p + i, anchors, alnum);
+        m(p + i, out);
         return;
     }
     uint8_t tmp[64] = {0};
     memcpy(tmp, p + i, n - i);
-    masks64(tmp, anchors, alnum);
+    m(tmp, out);
 }
 
 /* ---- hits --------------------------------------------------------------- */
 
-static uint64_t offset_of(const struct tix__text *t, size_t i)
+/* Index of the first edit that ends after i (t->ed->n if none). */
+static size_t edit_after(const struct tix__text *t, size_t i)
+{
+    size_t lo = 0, hi = t->ed->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->ed->v[mid].qend <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Input offset of text index i, given k = edit_after(t, i). */
+static uint64_t offset_at(const struct tix__text *t, size_t i, size_t k)
 {
     uint64_t shift = 0;
-    if (t->ed && t->ed->n) {
-        /* last edit that ends at or before i */
-        size_t lo = 0, hi = t->ed->n;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (t->ed->v[mid].qend <= i)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo > 0)
-            shift = t->ed->v[lo - 1].shift;
-        /* inside a replacement: map to its first raw byte */
-        if (lo < t->ed->n && t->ed->v[lo].q <= i && i < t->ed->v[lo].qend)
-            i = t->ed->v[lo].q;
-    }
+    if (k > 0)
+        shift = t->ed->v[k - 1].shift;
+    /* inside a replacement: its first raw byte */
+    if (k < t->ed->n && t->ed->v[k].q <= i)
+        i = t->ed->v[k].q;
     return t->base + (uint64_t)t->stride * (i + shift);
+}
+
+/* Where p[s..e) is in the input, and whether it spans a replacement. */
+static void map_span(const struct tix__text *t, size_t s, size_t e,
+                     uint64_t *off, uint64_t *end, bool *edit)
+{
+    if (t->ed == NULL || t->ed->n == 0) {
+        *off = t->base + (uint64_t)t->stride * s;
+        *end = t->base + (uint64_t)t->stride * e;
+        *edit = false;
+        return;
+    }
+    size_t k = edit_after(t, s);
+    *off = offset_at(t, s, k);
+    *edit = k < t->ed->n && t->ed->v[k].q < e;
+    while (k < t->ed->n && t->ed->v[k].qend <= e - 1)
+        k++;
+    *end = offset_at(t, e - 1, k) + t->stride;
 }
 
 static bool edited(const struct tix__text *t, size_t s, size_t e)
 {
     if (t->ed == NULL || t->ed->n == 0)
         return false;
-    size_t lo = 0, hi = t->ed->n;
-    while (lo < hi) { /* first edit with qend > s */
-        size_t mid = (lo + hi) / 2;
-        if (t->ed->v[mid].qend <= s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < t->ed->n && t->ed->v[lo].q < e;
+    size_t k = edit_after(t, s);
+    return k < t->ed->n && t->ed->v[k].q < e;
 }
 
 /* The value just canonicalised into t->out->vals from mark on becomes a
@@ -120,7 +261,9 @@ static int add_hit(struct tix__text *t, tix_obs_type type, size_t s, size_t e,
                    size_t mark, bool defanged)
 {
     struct tix__hits *h = t->out;
-    uint64_t off = offset_of(t, s);
+    uint64_t off, end;
+    bool edit;
+    map_span(t, s, e, &off, &end, &edit);
     if (!(t->ex->types & TIX_OBS_BIT(type)) || off < t->lo || off >= t->hi ||
         h->vals.err != TIX_EOK) {
         tix_err err = h->vals.err;
@@ -137,15 +280,23 @@ static int add_hit(struct tix__text *t, tix_obs_type type, size_t s, size_t e,
         h->v = v;
         h->cap = cap;
     }
-    uint64_t end = offset_of(t, e - 1) + t->stride;
-    h->v[h->n++] = (struct tix__rec){
+    /* keep the list in offset order: hits arrive almost sorted (a run is
+     * seen before the anchors of its block), so this moves a few at most */
+    size_t at_ = h->n;
+    while (at_ > 0 && (h->v[at_ - 1].offset > off ||
+                       (h->v[at_ - 1].offset == off && h->v[at_ - 1].type > type)))
+        at_--;
+    if (at_ < h->n)
+        memmove(&h->v[at_ + 1], &h->v[at_], (h->n - at_) * sizeof *h->v);
+    h->n++;
+    h->v[at_] = (struct tix__rec){
         .offset = off,
         .raw_len = end - off,
         .voff = (uint32_t)mark,
         .vlen = (uint32_t)(h->vals.len - mark),
         .type = (uint8_t)type,
         .enc = (uint8_t)t->enc,
-        .defanged = defanged || edited(t, s, e),
+        .defanged = defanged || edit,
     };
     tix_buf_addc(&h->vals, '\0');
     return h->vals.err == TIX_EOK ? 0 : -1;
@@ -180,9 +331,11 @@ enum {
     C_DIGIT = 32,
     C_UPPER = 64,
     C_LOWER = 128,
+    C_LEAD = 256,  /* a UTF-8 lead byte of a possible IDN letter */
+    C_SLASH = 512,
 };
 
-static uint8_t cls[256];
+static uint16_t cls[256];
 
 static void cls_init(void)
 {
@@ -204,7 +357,12 @@ static void cls_init(void)
             v |= C_UPPER;
         if (c >= 'a' && c <= 'z')
             v |= C_LOWER;
-        cls[c] = v;
+        uint16_t w = v;
+        if (c >= 0xC3 && c <= 0xEF)
+            w |= C_LEAD;
+        if (c == '/')
+            w |= C_SLASH;
+        cls[c] = w;
     }
 }
 
@@ -485,6 +643,17 @@ static inline bool v6_char(uint8_t c)
     return tix__is_hex(c) || c == ':' || c == '.';
 }
 
+/* Where to go on after the ':' at i when p[..e) is no IPv6 address: past
+ * the other colons of the run (12:34:56 is looked at once), but not past a
+ * dot, which may begin an IPv4 address or a name ("a:1.2.3.4"). */
+static size_t v6_fail(const uint8_t *p, size_t i, size_t e)
+{
+    size_t k = i + 1;
+    while (k < e && p[k] != '.')
+        k++;
+    return k;
+}
+
 /* ':' at i not followed by "//". */
 static size_t on_colon(struct tix__text *t, size_t i, int *err)
 {
@@ -512,7 +681,7 @@ static size_t on_colon(struct tix__text *t, size_t i, int *err)
         if (tix__is_hex(p[k]))
             hexdigit = true;
     if (colons < 2 || !hexdigit)
-        return i + 1;
+        return v6_fail(p, i, e);
     /* without "::" an address has 7 colons, or 6 before a dotted quad:
      * 12:34:56 and MAC addresses stop here */
     bool dbl = false;
@@ -520,7 +689,7 @@ static size_t on_colon(struct tix__text *t, size_t i, int *err)
         if (p[k] == ':' && p[k + 1] == ':')
             dbl = true;
     if (!dbl && colons != 7 && !(colons == 6 && memchr(p + s, '.', e - s)))
-        return i + 1;
+        return v6_fail(p, i, e);
     size_t ee = e;
     if (at(t, e) == '/') {
         size_t d = e + 1;
@@ -533,7 +702,7 @@ static size_t on_colon(struct tix__text *t, size_t i, int *err)
     if (try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, s, ee, false, err) ||
         (ee != e && try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, s, e, false, err)))
         return ee;
-    return i + 1;
+    return v6_fail(p, i, e);
 }
 
 /* ---- e-mail ------------------------------------------------------------- */
@@ -626,11 +795,11 @@ static void on_run(struct tix__text *t, size_t s, size_t e, int *err)
 }
 
 /* First index >= i that is not a letter or digit, or n. */
-static size_t alnum_run_end(const uint8_t *p, size_t i, size_t n)
+__attribute__((always_inline)) static inline size_t
+alnum_run_end(alnum_fn m, const uint8_t *p, size_t i, size_t n)
 {
     while (i + 64 <= n) {
-        uint64_t an, al;
-        masks64(p + i, &an, &al);
+        uint64_t al = m(p + i);
         if (~al)
             return i + (size_t)__builtin_ctzll(~al);
         i += 64;
@@ -652,26 +821,48 @@ static size_t alnum_run_end(const uint8_t *p, size_t i, size_t n)
 
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
 
-int tix__scan_text(struct tix__text *t)
+__attribute__((always_inline)) static inline int
+scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
 {
-    pthread_once(&cls_once, cls_init);
     const uint8_t *p = t->p;
     size_t n = t->n;
     int err = 0;
     bool want_runs = (t->ex->types & RUN_TYPES) != 0;
     bool want_anchors = (t->ex->types & ~RUN_TYPES) != 0;
     size_t resume = 0, run_resume = 0;
-    uint64_t an_cur, al_cur, an_next, al_next;
-    block_masks(p, 0, n, &an_cur, &al_cur);
+    uint64_t name_top = 0, v6_top = 0, e_top = 0; /* bit 63 of the last block */
+    size_t carry = 0; /* length of a run that reaches the block's end */
     for (size_t blk = 0; blk < n && err == 0; blk += 64) {
-        block_masks(p, blk + 64, n, &an_next, &al_next);
-        if (want_runs && al_cur) {
-            unsigned __int128 x = (unsigned __int128)al_next << 64 | al_cur;
+        struct bm cur;
+        block_masks(m, p, blk, n, &cur);
+        /* the byte after the block, for the neighbour tests below */
+        uint16_t after = blk + 64 < n ? cls[p[blk + 64]] : 0;
+        if (want_runs) {
+            uint64_t al = cur.alnum;
+            if (carry) {
+                /* the run that reached the end of the last block */
+                size_t s = blk - carry, e;
+                if (al == ~0ull)
+                    e = alnum_run_end(am, p, blk + 64, n);
+                else
+                    e = blk + (size_t)__builtin_ctzll(~al);
+                if (e > n)
+                    e = n;
+                if (e - s >= RUN_MIN && s >= run_resume) {
+                    on_run(t, s, e, &err);
+                    run_resume = e;
+                }
+                carry = 0;
+            }
+            uint64_t x = al;
             x &= x >> 1;
             x &= x >> 2;
             x &= x >> 4;
             x &= x >> 6; /* bit j: RUN_MIN (14) alphanumerics start at j */
-            uint64_t r = (uint64_t)x;
+            /* inside the block: runs of 26 and more, and runs of 14-25
+             * that may be a short bech32 "bc1..."; runs that reach the end
+             * of the block are carried to the next */
+            uint64_t r = (x & x >> 12) | (x & cur.b);
             while (r) {
                 size_t s = blk + (size_t)__builtin_ctzll(r);
                 r &= r - 1;
@@ -679,17 +870,53 @@ int tix__scan_text(struct tix__text *t)
                     continue;
                 while (s > 0 && tix__is_alnum(p[s - 1]))
                     s--;
-                size_t e = alnum_run_end(p, s + RUN_MIN, n);
+                /* the run ends at the next non-alphanumeric byte */
+                size_t e;
+                uint64_t z = s >= blk ? ~al & (~0ull << (s - blk)) : 0;
+                if (z)
+                    e = blk + (size_t)__builtin_ctzll(z);
+                else
+                    e = alnum_run_end(am, p, blk + 64, n);
                 on_run(t, s, e, &err);
                 run_resume = e;
-                /* the other starts inside this run are not runs */
                 if (e >= blk + 64)
                     r = 0;
                 else
                     r &= ~0ull << (e - blk);
             }
+            if ((al >> 63) && blk + 64 < n && run_resume < blk + 64) {
+                size_t tail = al == ~0ull ? 64 : (size_t)__builtin_clzll(~al);
+                size_t start = blk + 64 - tail;
+                while (start == blk && start > 0 && tix__is_alnum(p[start - 1]))
+                    start--; /* a run longer than the block */
+                if (start >= run_resume)
+                    carry = blk + 64 - start;
+            }
         }
-        uint64_t a = want_anchors ? an_cur : 0;
+        /* Anchors, filtered by their neighbours in the mask domain: a dot
+         * between name bytes, a colon after a hex digit/colon or before a
+         * slash, an '@' before a name byte, a '-' after an 'e' (CVE-).
+         * A name byte before a dot is a letter/digit or ends a UTF-8
+         * sequence; after it, a letter/digit or a lead byte. */
+        uint64_t name = cur.alnum | cur.cont;
+        uint64_t name_after = (cur.alnum | cur.lead) >> 1 |
+                              (uint64_t)((after & (C_ALNUM | C_LEAD)) != 0) << 63;
+        uint64_t v6 = cur.hex | cur.colon;
+        uint64_t name_before = name << 1 | name_top;
+        uint64_t v6_before = v6 << 1 | v6_top;
+        uint64_t v6_after = (v6 | cur.slash) >> 1 |
+                            (uint64_t)((after & (C_V6 | C_SLASH)) != 0) << 63;
+        uint64_t slash_after = cur.slash >> 1 |
+                               (uint64_t)((after & C_SLASH) != 0) << 63;
+        uint64_t a = want_anchors
+                         ? (cur.dot & name_before & name_after) |
+                               (cur.colon & ((v6_before & v6_after) | slash_after)) |
+                               (cur.at & name_after) |
+                               (cur.dash & (cur.e << 1 | e_top))
+                         : 0;
+        name_top = name >> 63;
+        v6_top = v6 >> 63;
+        e_top = cur.e >> 63;
         while (a) {
             size_t i = blk + (size_t)__builtin_ctzll(a);
             a &= a - 1;
@@ -700,13 +927,8 @@ int tix__scan_text(struct tix__text *t)
             }
             if (i < resume)
                 continue;
-            if (c == '.') {
-                /* most dots end sentences or sit in numbers like 1.5 */
-                if (i == 0 || !(cls[p[i - 1]] & (C_ALNUM | C_HI)) ||
-                    !(cls[at(t, i + 1)] & (C_ALNUM | C_HI)))
-                    continue;
+            if (c == '.')
                 resume = on_dot(t, i, &err);
-            }
             else if (c == '@')
                 resume = on_at(t, i, &err);
             else if (at(t, i + 1) == '/' && at(t, i + 2) == '/')
@@ -714,8 +936,67 @@ int tix__scan_text(struct tix__text *t)
             else
                 resume = on_colon(t, i, &err);
         }
-        an_cur = an_next;
-        al_cur = al_next;
     }
     return err;
+}
+
+static int scan_sse2(struct tix__text *t)
+{
+    return scan_loop(t, bm_sse2, alnum_sse2);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static int scan_avx2(struct tix__text *t)
+{
+    return scan_loop(t, bm_avx2, alnum_avx2);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static int
+scan_avx512(struct tix__text *t)
+{
+    return scan_loop(t, bm_avx512, alnum_avx512);
+}
+#endif
+
+static int (*scan_impl)(struct tix__text *);
+static int simd_cap = 2; /* highest level tests allow */
+
+static void scan_init(void)
+{
+    cls_init();
+    scan_impl = scan_sse2;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        scan_impl = scan_avx2;
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f"))
+        scan_impl = scan_avx512;
+#endif
+}
+
+int tix__simd_limit(int level)
+{
+    pthread_once(&cls_once, scan_init);
+    simd_cap = level;
+#if defined(__x86_64__)
+    if (level >= 2 && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512f"))
+        return 2;
+    if (level >= 1 && __builtin_cpu_supports("avx2"))
+        return 1;
+#endif
+    return 0;
+}
+
+int tix__scan_text(struct tix__text *t)
+{
+    pthread_once(&cls_once, scan_init);
+#if defined(__x86_64__)
+    if (simd_cap < 2) {
+        if (simd_cap == 1 && __builtin_cpu_supports("avx2"))
+            return scan_avx2(t);
+        return scan_sse2(t);
+    }
+#endif
+    return scan_impl(t);
 }

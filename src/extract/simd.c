@@ -1,0 +1,136 @@
+/* simd.c - 64-byte block masks for the refang and UTF-16 passes, in the
+ * widest vector width the CPU has (chosen once). */
+#include <pthread.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "extract/internal.h"
+
+static inline int opener_next(uint8_t c)
+{
+    c |= 0x20; /* '.' ':' stay, '@' becomes '`', D A become d a */
+    return c == '.' || c == ':' || c == '`' || c == 'd' || c == 'a';
+}
+
+static uint64_t openers_scalar(const uint8_t *p)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++)
+        if ((p[i] == '[' || p[i] == '(' || p[i] == '{' || p[i] == '\\') &&
+            opener_next(p[i + 1]))
+            m |= 1ull << i;
+    return m;
+}
+
+static inline int u16_printable(uint8_t c)
+{
+    return c > 0x1f && c < 0x7f;
+}
+
+static uint64_t u16_scalar(const uint8_t *p)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++)
+        if (u16_printable(p[i]) && p[i + 1] == 0)
+            m |= 1ull << i;
+    return m;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static uint64_t openers_avx2(const uint8_t *p)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i y = _mm256_or_si256(
+            _mm256_loadu_si256((const __m256i *)(p + 32 * k + 1)), _mm256_set1_epi8(0x20));
+        __m256i r = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('[')),
+                            _mm256_cmpeq_epi8(x, _mm256_set1_epi8('('))),
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('{')),
+                            _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\'))));
+        /* the byte after must start a defanged body: . : @ dot at */
+        __m256i nx = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('.')),
+                            _mm256_cmpeq_epi8(y, _mm256_set1_epi8(':'))),
+            _mm256_or_si256(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('`')),
+                            _mm256_or_si256(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('d')),
+                                            _mm256_cmpeq_epi8(y, _mm256_set1_epi8('a')))));
+        r = _mm256_and_si256(r, nx);
+        m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(r) << (32 * k);
+    }
+    return m;
+}
+
+__attribute__((target("avx2"))) static uint64_t u16_avx2(const uint8_t *p)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < 2; k++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        __m256i y = _mm256_loadu_si256((const __m256i *)(p + 32 * k + 1));
+        __m256i pr = _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8(0x1f)),
+                                      _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7f), x));
+        __m256i r = _mm256_and_si256(pr, _mm256_cmpeq_epi8(y, _mm256_setzero_si256()));
+        m |= (uint64_t)(uint32_t)_mm256_movemask_epi8(r) << (32 * k);
+    }
+    return m;
+}
+
+__attribute__((target("avx512f,avx512bw"))) static uint64_t
+openers_avx512(const uint8_t *p)
+{
+    __m512i x = _mm512_loadu_si512((const void *)p);
+    __m512i y = _mm512_or_si512(_mm512_loadu_si512((const void *)(p + 1)),
+                                _mm512_set1_epi8(0x20));
+    __mmask64 o = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('[')) |
+                  _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('(')) |
+                  _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('{')) |
+                  _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
+    if (o == 0)
+        return 0;
+    /* the byte after must start a defanged body: . : @ dot at */
+    return o & (_mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('.')) |
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8(':')) |
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('`')) |
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('d')) |
+                _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('a')));
+}
+
+__attribute__((target("avx512f,avx512bw"))) static uint64_t
+u16_avx512(const uint8_t *p)
+{
+    __m512i x = _mm512_loadu_si512((const void *)p);
+    __m512i y = _mm512_loadu_si512((const void *)(p + 1));
+    __mmask64 pr = _mm512_cmpgt_epu8_mask(x, _mm512_set1_epi8(0x1f)) &
+                   _mm512_cmplt_epu8_mask(x, _mm512_set1_epi8(0x7f));
+    return pr & _mm512_testn_epi8_mask(y, y);
+}
+#endif
+
+uint64_t (*tix__openers64)(const uint8_t *p) = openers_scalar;
+uint64_t (*tix__u16_64)(const uint8_t *p) = u16_scalar;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void pick(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) {
+        tix__openers64 = openers_avx2;
+        tix__u16_64 = u16_avx2;
+    }
+    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) {
+        tix__openers64 = openers_avx512;
+        tix__u16_64 = u16_avx512;
+    }
+#endif
+}
+
+void tix__simd_init(void)
+{
+    pthread_once(&once, pick);
+}

@@ -634,8 +634,8 @@ bool tix__canon_hex(const char *s, size_t n, size_t bytes, tix_buf *out)
 
 bool tix__canon_cve(const char *s, size_t n, tix_buf *out)
 {
-    /* CVE-YYYY-NNNN..NNNNNNN */
-    if (n < 13 || n > 16)
+    /* CVE-YYYY-NNNN with 4 to 12 digits in the sequence number */
+    if (n < 13 || n > 21)
         return false;
     if (tix__lower((unsigned char)s[0]) != 'c' ||
         tix__lower((unsigned char)s[1]) != 'v' ||

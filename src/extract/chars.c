@@ -89,3 +89,26 @@ bool tix__tld_is_file_ext(const char *tld, size_t n)
            (a == 'a' && b == 'p' && c == 'p') || /* app */
            (a == 'o' && b == 'n' && c == 'e');   /* one */
 }
+
+/* Extensions of documents and programs sent as lures; a name whose
+ * second-to-last label is one of them and whose last is a file extension
+ * (invoice.pdf.zip) is a file. */
+bool tix__is_doc_ext(const char *label, size_t n)
+{
+    static const char *const exts[] = {
+        "7z", "bat", "cmd", "doc", "docm", "docx", "exe", "gif", "hta",
+        "htm", "html", "img", "iso", "jpeg", "jpg", "js", "lnk", "msi",
+        "pdf", "png", "ppt", "pptx", "rar", "rtf", "scr", "txt", "vbs",
+        "xls", "xlsm", "xlsx", "zip",
+    };
+    if (n == 0 || n > 4)
+        return false;
+    char low[5];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tix__lower((unsigned char)label[i]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (strcmp(low, exts[i]) == 0)
+            return true;
+    return false;
+}

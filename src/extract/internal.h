@@ -93,5 +93,7 @@ size_t tix__u8_name_letter(const uint8_t *p, size_t n);
 
 /* TLDs that are also common file extensions (see docs/extract.md). */
 bool tix__tld_is_file_ext(const char *tld, size_t n);
+/* Extensions of documents and programs (pdf, docx, exe ...). */
+bool tix__is_doc_ext(const char *label, size_t n);
 
 #endif

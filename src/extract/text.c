@@ -443,6 +443,27 @@ static void name_extent(const struct tix__text *t, size_t i, size_t *ps,
     *pe = e;
 }
 
+/* Every label with a non-ASCII letter has two characters or more. */
+static bool idn_labels_ok(const uint8_t *p, size_t s, size_t e)
+{
+    size_t chars = 0;
+    bool hi = false;
+    for (size_t k = s; k <= e; k++) {
+        if (k == e || p[k] == '.') {
+            if (hi && chars < 2)
+                return false;
+            chars = 0;
+            hi = false;
+            continue;
+        }
+        if (p[k] >= 0x80)
+            hi = true;
+        if ((p[k] & 0xC0) != 0x80) /* count code points, not bytes */
+            chars++;
+    }
+    return true;
+}
+
 /* '.' at i, between two name characters. Returns the index scanning may
  * resume from. */
 static size_t on_dot(struct tix__text *t, size_t i, int *err)
@@ -470,17 +491,20 @@ static size_t on_dot(struct tix__text *t, size_t i, int *err)
     if (e - s < 3)
         return resume;
     uint8_t before = s > 0 ? p[s - 1] : 0, after = at(t, e);
-    if (after == '@' || before == '_' || after == '_' || before == '\\')
+    if (after == '@' || before == '_' || after == '_')
         return resume;
     /* the domain of an e-mail address is reported with the address; a name
      * after a lone '@' ("dig @8.8.8.8") is not part of one */
     if (before == '@' && s >= 2 && tix__email_local_char(p[s - 2]))
         return resume;
-    if (before == '/' && !(s >= 2 && p[s - 2] == '/'))
+    /* after "//" or "\\" a name is a host (of a URL without scheme or a
+     * UNC path); after a single slash or backslash it is a path component
+     * (/tmp/x.sh, Chrome/122.0.0.0, C:\Temp\a.ps1) */
+    if ((before == '/' || before == '\\') && !(s >= 2 && p[s - 2] == before))
         return resume;
 
     /* one pass: digits only? where does the last label start? */
-    uint8_t all = 0xff, label = 0, label_all = 0xff;
+    uint8_t all = 0xff, any = 0, label = 0, label_all = 0xff;
     size_t l = s, dots = 0;
     for (size_t k = s; k < e; k++) {
         uint8_t c = cls[p[k]];
@@ -492,6 +516,7 @@ static size_t on_dot(struct tix__text *t, size_t i, int *err)
             continue;
         }
         all &= c;
+        any |= c;
         label |= c;
         label_all &= c;
     }
@@ -524,9 +549,23 @@ static size_t on_dot(struct tix__text *t, size_t i, int *err)
         !(e - l > 4 && memcmp(p + l, "xn--", 4) == 0))
         return resume;
     bool defanged = edited(t, s, e);
-    if (!defanged && dots == 1 &&
-        tix__tld_is_file_ext((const char *)p + l, e - l))
-        return resume;
+    if (!defanged && tix__tld_is_file_ext((const char *)p + l, e - l)) {
+        /* a bare name ending in a file extension is a file: setup.zip, and
+         * the double-extension lure invoice.pdf.zip */
+        if (dots == 1)
+            return resume;
+        size_t l2 = l - 1;
+        while (l2 > s && p[l2 - 1] != '.')
+            l2--;
+        if (tix__is_doc_ext((const char *)p + l2, l - 1 - l2))
+            return resume;
+    }
+    if (any & C_HI) {
+        /* a label of one non-ASCII letter alone is what random bytes
+         * make, not what registries hand out */
+        if (!idn_labels_ok(p, s, e))
+            return resume;
+    }
     try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, s, e, false, err);
     return resume;
 }
@@ -744,7 +783,7 @@ static void on_dash(struct tix__text *t, size_t i, int *err)
         tix__lower(p[i - 3]) != 'c' || (i > 3 && tix__is_alnum(p[i - 4])))
         return;
     size_t e = i + 1;
-    while (e < t->n && (tix__is_digit(p[e]) || p[e] == '-') && e - i < 14)
+    while (e < t->n && (tix__is_digit(p[e]) || p[e] == '-') && e - i < 19)
         e++;
     if (tix__is_alnum(at(t, e)))
         return;

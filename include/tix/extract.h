@@ -66,6 +66,11 @@ tix_err tix_scan_fd(tix_scan *s, int fd, tix_diag *d);
 tix_err tix_scan_fd_range(tix_scan *s, int fd, uint64_t start, uint64_t end,
                           uint64_t size, tix_diag *d);
 
+/* Scan bytes [start, end) of the size bytes at data, with context from
+ * around them; offsets relative to data. */
+tix_err tix_scan_mem_range(tix_scan *s, const void *data, uint64_t size,
+                           uint64_t start, uint64_t end, tix_diag *d);
+
 /* One-shot scan of a buffer held in memory, offsets relative to data. */
 tix_err tix_extract_mem(const tix_extractor *ex, const void *data, size_t len,
                         tix_hit_fn fn, void *ud, tix_diag *d);

@@ -173,15 +173,17 @@ static int scan_utf16(tix_scan *s, const uint8_t *b, size_t n, uint64_t lo,
     return 0;
 }
 
-/* Report the hits of the current buffer whose offsets are in [lo, hi). */
-static tix_err scan_window(tix_scan *s, uint64_t lo, uint64_t hi, tix_diag *d)
+/* Report the hits of buf[0..len) (input bytes [s->base, s->base + len))
+ * whose offsets are in [lo, hi). */
+static tix_err scan_buf(tix_scan *s, const uint8_t *buf, size_t len,
+                        uint64_t lo, uint64_t hi, tix_diag *d)
 {
     if (hi <= lo)
         return TIX_EOK;
-    if (scan_stretch(s, s->buf, s->len, s->norm, &s->ed, s->base, 1,
+    if (scan_stretch(s, buf, len, s->norm, &s->ed, s->base, 1,
                      TIX_ENC_ASCII, lo, hi) != 0)
         goto oom;
-    if (memchr(s->buf, 0, s->len) && scan_utf16(s, s->buf, s->len, lo, hi) != 0)
+    if (memchr(buf, 0, len) && scan_utf16(s, buf, len, lo, hi) != 0)
         goto oom;
     s->next = hi;
     return tix__hits_flush(&s->hits, s->fn, s->ud, d);
@@ -193,6 +195,11 @@ oom:
 
 /* The buffer is full: report what is safe and keep the context the next
  * window needs. */
+static tix_err scan_window(tix_scan *s, uint64_t lo, uint64_t hi, tix_diag *d)
+{
+    return scan_buf(s, s->buf, s->len, lo, hi, d);
+}
+
 static tix_err slide(tix_scan *s, tix_diag *d)
 {
     uint64_t hi = s->base + s->len - TIX__MARGIN;
@@ -228,6 +235,8 @@ tix_err tix_scan_feed(tix_scan *s, const void *data, size_t len, tix_diag *d)
 
 static void reset(tix_scan *s)
 {
+    s->hits.n = 0;
+    tix_buf_reset(&s->hits.vals);
     s->len = 0;
     s->base = 0;
     s->next = 0;
@@ -309,6 +318,32 @@ tix_err tix_scan_fd_range(tix_scan *s, int fd, uint64_t start, uint64_t end,
     return TIX_EOK;
 }
 
+tix_err tix_scan_mem_range(tix_scan *s, const void *data, uint64_t size,
+                           uint64_t start, uint64_t end, tix_diag *d)
+{
+    const uint8_t *p = data;
+    if (end > size)
+        end = size;
+    reset(s);
+    uint64_t next = start;
+    tix_err rc = TIX_EOK;
+    while (next < end && rc == TIX_EOK) {
+        /* a window as the streaming scan would hold it: context before,
+         * TIX__WINDOW to report, context after */
+        uint64_t base = next > TIX__MARGIN ? next - TIX__MARGIN : 0;
+        uint64_t len = size - base < s->cap ? size - base : s->cap;
+        bool eof = base + len == size;
+        uint64_t hi = eof ? size : base + len - TIX__MARGIN;
+        if (hi > end)
+            hi = end;
+        s->base = base;
+        rc = scan_buf(s, p + base, (size_t)len, next, hi, d);
+        next = hi;
+    }
+    reset(s);
+    return rc;
+}
+
 tix_err tix_extract_mem(const tix_extractor *ex, const void *data, size_t len,
                         tix_hit_fn fn, void *ud, tix_diag *d)
 {
@@ -316,9 +351,7 @@ tix_err tix_extract_mem(const tix_extractor *ex, const void *data, size_t len,
     tix_err rc = tix_scan_new(&s, ex, fn, ud, d);
     if (rc != TIX_EOK)
         return rc;
-    rc = tix_scan_feed(s, data, len, d);
-    if (rc == TIX_EOK)
-        rc = tix_scan_finish(s, d);
+    rc = tix_scan_mem_range(s, data, len, 0, len, d);
     tix_scan_free(s);
     return rc;
 }

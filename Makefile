@@ -39,8 +39,13 @@ $(FUZZBUILD)/Makefile:
 fuzz: bootstrap $(FUZZBUILD)/Makefile
 	@cmake --build $(FUZZBUILD) -j $(JOBS) --target fuzz_extract -- --no-print-directory
 	@mkdir -p $(FUZZBUILD)/corpus-extract
-	@$(FUZZBUILD)/tests/fuzz/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -print_final_stats=1 $(FUZZBUILD)/corpus-extract tests/fuzz/seeds/extract
+	@echo "fuzz_extract: $(FUZZ_SECONDS) s (log: $(FUZZBUILD)/fuzz_extract.log)"
+	@if $(FUZZBUILD)/tests/fuzz/fuzz_extract -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -print_final_stats=1 -artifact_prefix=$(FUZZBUILD)/ \
+	  $(FUZZBUILD)/corpus-extract tests/fuzz/seeds/extract > $(FUZZBUILD)/fuzz_extract.log 2>&1; then \
+	  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb)' \
+	    $(FUZZBUILD)/fuzz_extract.log; \
+	else tail -n 60 $(FUZZBUILD)/fuzz_extract.log; exit 1; fi
 
 bench: bootstrap build
 	@bench/run $(BUILD)/tix

@@ -878,18 +878,13 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
         uint16_t after = blk + 64 < n ? cls[p[blk + 64]] : 0;
         if (want_runs) {
             uint64_t al = cur.alnum;
-            if (carry) {
-                /* the run that reached the end of the last block */
-                size_t s = blk - carry, e;
-                if (al == ~0ull)
-                    e = alnum_run_end(am, p, blk + 64, n);
-                else
-                    e = blk + (size_t)__builtin_ctzll(~al);
-                if (e > n)
-                    e = n;
-                if (e - s >= RUN_MIN && s >= run_resume) {
-                    on_run(t, s, e, &err);
-                    run_resume = e;
+            if (carry && al != ~0ull) {
+                /* the run that reached the end of the last block ends in
+                 * this one; only a long one is worth a look */
+                size_t lead = (size_t)__builtin_ctzll(~al);
+                if (carry + lead >= RUN_MIN && blk - carry >= run_resume) {
+                    on_run(t, blk - carry, blk + lead, &err);
+                    run_resume = blk + lead;
                 }
                 carry = 0;
             }
@@ -923,14 +918,12 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
                 else
                     r &= ~0ull << (e - blk);
             }
-            if ((al >> 63) && blk + 64 < n && run_resume < blk + 64) {
-                size_t tail = al == ~0ull ? 64 : (size_t)__builtin_clzll(~al);
-                size_t start = blk + 64 - tail;
-                while (start == blk && start > 0 && tix__is_alnum(p[start - 1]))
-                    start--; /* a run longer than the block */
-                if (start >= run_resume)
-                    carry = blk + 64 - start;
-            }
+            /* a run reaching the end of the block is measured in the next
+             * (branch-free: in prose half the blocks end inside a word) */
+            size_t tail = al == ~0ull ? 64 : (size_t)__builtin_clzll(~al);
+            carry = al == ~0ull ? carry + 64 : tail;
+            if (run_resume > blk + 64 - tail)
+                carry = 0; /* measured already */
         }
         /* Anchors, filtered by their neighbours in the mask domain: a dot
          * between name bytes, a colon after a hex digit/colon or before a
@@ -976,6 +969,9 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
                 resume = on_colon(t, i, &err);
         }
     }
+    if (want_runs && carry >= RUN_MIN && n >= carry && n - carry >= run_resume &&
+        err == 0)
+        on_run(t, n - carry, n, &err); /* a run that ends the text */
     return err;
 }
 

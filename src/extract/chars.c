@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/canon.h"
-#include "extract/internal.h"
+#include "extract/token.h"
 
 /* Decode one UTF-8 sequence; 0 when malformed, overlong or a surrogate. */
 static size_t u8_decode(const uint8_t *p, size_t n, uint32_t *cp)
@@ -112,3 +112,53 @@ bool tix__is_doc_ext(const char *label, size_t n)
             return true;
     return false;
 }
+
+/* ---- the byte classes of the scanner */
+
+uint16_t tix__cls[256];
+
+void tix__cls_init(void)
+{
+    for (int c = 0; c < 256; c++) {
+        uint8_t v = 0;
+        if (tix__is_alnum((unsigned char)c))
+            v |= C_ALNUM | C_NAME;
+        if (c == '-')
+            v |= C_NAME;
+        if (c == '.')
+            v |= C_DOT | C_V6;
+        if (c >= 0x80)
+            v |= C_HI;
+        if (tix__is_hex((unsigned char)c) || c == ':')
+            v |= C_V6;
+        if (c >= '0' && c <= '9')
+            v |= C_DIGIT;
+        if (c >= 'A' && c <= 'Z')
+            v |= C_UPPER;
+        if (c >= 'a' && c <= 'z')
+            v |= C_LOWER;
+        uint16_t w = v;
+        if (c >= 0xC3 && c <= 0xEF)
+            w |= C_LEAD;
+        if (c == '/')
+            w |= C_SLASH;
+        tix__cls[c] = w;
+    }
+}
+
+
+/* Start of the host-name character that ends just before i, or i. */
+size_t tix__name_char_back(const struct tix__text *t, size_t i)
+{
+    if (i == 0)
+        return i;
+    uint8_t c = t->p[i - 1];
+    if (c < 0x80)
+        return tix__is_alnum(c) || c == '-' ? i - 1 : i;
+    size_t k = i - 1;
+    while (k > 0 && i - k < 4 && (t->p[k] & 0xC0) == 0x80)
+        k--;
+    size_t len = tix__u8_name_letter(t->p + k, t->n - k);
+    return len && k + len == i ? k : i;
+}
+

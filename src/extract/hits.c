@@ -1,8 +1,125 @@
-/* hits.c - a window's hits, sorted by offset and handed to the caller. */
+/* hits.c - recording hits: where a stretch of refanged text is in the
+ * input, the hit list kept in offset order, and its delivery to the caller. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/internal.h"
+#include "extract/token.h"
+
+/* Index of the first edit that ends after i (t->ed->n if none). */
+static size_t edit_after(const struct tix__text *t, size_t i)
+{
+    size_t lo = 0, hi = t->ed->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t->ed->v[mid].qend <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Input offset of text index i, given k = edit_after(t, i). */
+static uint64_t offset_at(const struct tix__text *t, size_t i, size_t k)
+{
+    uint64_t shift = 0;
+    if (k > 0)
+        shift = t->ed->v[k - 1].shift;
+    /* inside a replacement: its first raw byte */
+    if (k < t->ed->n && t->ed->v[k].q <= i)
+        i = t->ed->v[k].q;
+    return t->base + (uint64_t)t->stride * (i + shift);
+}
+
+/* Where p[s..e) is in the input, and whether it spans a replacement. */
+static void map_span(const struct tix__text *t, size_t s, size_t e,
+                     uint64_t *off, uint64_t *end, bool *edit)
+{
+    if (t->ed == NULL || t->ed->n == 0) {
+        *off = t->base + (uint64_t)t->stride * s;
+        *end = t->base + (uint64_t)t->stride * e;
+        *edit = false;
+        return;
+    }
+    size_t k = edit_after(t, s);
+    *off = offset_at(t, s, k);
+    *edit = k < t->ed->n && t->ed->v[k].q < e;
+    while (k < t->ed->n && t->ed->v[k].qend <= e - 1)
+        k++;
+    *end = offset_at(t, e - 1, k) + t->stride;
+}
+
+bool tix__edited(const struct tix__text *t, size_t s, size_t e)
+{
+    if (t->ed == NULL || t->ed->n == 0)
+        return false;
+    size_t k = edit_after(t, s);
+    return k < t->ed->n && t->ed->v[k].q < e;
+}
+
+/* The value just canonicalised into t->out->vals from mark on becomes a
+ * hit for p[s..e), if the type is wanted and the hit is in range. */
+static int add_hit(struct tix__text *t, tix_obs_type type, size_t s, size_t e,
+                   size_t mark, bool defanged)
+{
+    struct tix__hits *h = t->out;
+    uint64_t off, end;
+    bool edit;
+    map_span(t, s, e, &off, &end, &edit);
+    if (!(t->ex->types & TIX_OBS_BIT(type)) || off < t->lo || off >= t->hi ||
+        h->vals.err != TIX_EOK) {
+        tix_err err = h->vals.err;
+        h->vals.len = mark;
+        if (h->vals.p)
+            h->vals.p[mark] = '\0';
+        return err == TIX_EOK ? 0 : -1;
+    }
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 256;
+        struct tix__rec *v = realloc(h->v, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        h->v = v;
+        h->cap = cap;
+    }
+    /* keep the list in offset order: hits arrive almost sorted (a run is
+     * seen before the anchors of its block), so this moves a few at most */
+    size_t at_ = h->n;
+    while (at_ > 0 && (h->v[at_ - 1].offset > off ||
+                       (h->v[at_ - 1].offset == off && h->v[at_ - 1].type > type)))
+        at_--;
+    if (at_ < h->n)
+        memmove(&h->v[at_ + 1], &h->v[at_], (h->n - at_) * sizeof *h->v);
+    h->n++;
+    h->v[at_] = (struct tix__rec){
+        .offset = off,
+        .raw_len = end - off,
+        .voff = (uint32_t)mark,
+        .vlen = (uint32_t)(h->vals.len - mark),
+        .type = (uint8_t)type,
+        .enc = (uint8_t)t->enc,
+        .defanged = defanged || edit,
+    };
+    tix_buf_addc(&h->vals, '\0');
+    return h->vals.err == TIX_EOK ? 0 : -1;
+}
+
+
+/* Canonicalise p[s..e) with fn and record it; false when invalid. */
+bool tix__try_hit(struct tix__text *t, tix_obs_type type, canon_fn fn,
+                  size_t s, size_t e, bool defanged, int *err)
+{
+    size_t mark = t->out->vals.len;
+    if (!fn((const char *)t->p + s, e - s, &t->out->vals)) {
+        t->out->vals.len = mark;
+        if (t->out->vals.p)
+            t->out->vals.p[mark] = '\0';
+        return false;
+    }
+    if (add_hit(t, type, s, e, mark, defanged) != 0)
+        *err = -1;
+    return true;
+}
 
 static int rec_cmp(const void *a, const void *b)
 {

@@ -1,0 +1,168 @@
+/* token_name.c - dotted tokens: host names and IPv4 addresses, and the guards
+ * that keep file names, versions and code out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/token.h"
+
+
+
+/* Extent of the dotted token around the '.' at i, the slow way, for names
+ * with non-ASCII letters. */
+static void name_extent(const struct tix__text *t, size_t i, size_t *ps,
+                        size_t *pe)
+{
+    const uint8_t *p = t->p;
+    size_t s = i;
+    for (;;) {
+        size_t k = tix__name_char_back(t, s);
+        if (k == s) {
+            if (s > 0 && p[s - 1] == '.' && i - s < NAME_TOKEN_MAX) {
+                s--;
+                continue;
+            }
+            break;
+        }
+        s = k;
+        if (i - s > NAME_TOKEN_MAX)
+            break;
+    }
+    size_t e = i;
+    for (;;) {
+        size_t len = at(t, e) == '.' ? 1 : name_char(t, e);
+        if (len == 0)
+            break;
+        e += len;
+        if (e - s > NAME_TOKEN_MAX)
+            break;
+    }
+    *ps = s;
+    *pe = e;
+}
+
+/* Every label with a non-ASCII letter has two characters or more. */
+static bool idn_labels_ok(const uint8_t *p, size_t s, size_t e)
+{
+    size_t chars = 0;
+    bool hi = false;
+    for (size_t k = s; k <= e; k++) {
+        if (k == e || p[k] == '.') {
+            if (hi && chars < 2)
+                return false;
+            chars = 0;
+            hi = false;
+            continue;
+        }
+        if (p[k] >= 0x80)
+            hi = true;
+        if ((p[k] & 0xC0) != 0x80) /* count code points, not bytes */
+            chars++;
+    }
+    return true;
+}
+
+/* '.' at i, between two name characters. Returns the index scanning may
+ * resume from. */
+size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t n = t->n;
+    size_t s = i, e = i + 1;
+    while (s > 0 && (tix__cls[p[s - 1]] & (C_NAME | C_DOT)) && i - s <= NAME_TOKEN_MAX)
+        s--;
+    while (e < n && (tix__cls[p[e]] & (C_NAME | C_DOT)) && e - s <= NAME_TOKEN_MAX)
+        e++;
+    if ((s > 0 && p[s - 1] >= 0x80) || (e < n && p[e] >= 0x80))
+        name_extent(t, i, &s, &e);
+    size_t resume = e;
+    if (e - s > NAME_TOKEN_MAX) {
+        /* far too long for a name: skip the whole run */
+        while (at(t, resume) == '.' || name_char(t, resume))
+            resume += at(t, resume) == '.' ? 1 : name_char(t, resume);
+        return resume;
+    }
+    while (s < e && (p[s] == '.' || p[s] == '-'))
+        s++;
+    while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
+        e--;
+    if (e - s < 3)
+        return resume;
+    uint8_t before = s > 0 ? p[s - 1] : 0, after = at(t, e);
+    if (after == '@' || before == '_' || after == '_')
+        return resume;
+    /* the domain of an e-mail address is reported with the address; a name
+     * after a lone '@' ("dig @8.8.8.8") is not part of one */
+    if (before == '@' && s >= 2 && tix__email_local_char(p[s - 2]))
+        return resume;
+    /* after "//" or "\\" a name is a host (of a URL without scheme or a
+     * UNC path); after a single slash or backslash it is a path component
+     * (/tmp/x.sh, Chrome/122.0.0.0, C:\Temp\a.ps1) */
+    if ((before == '/' || before == '\\') && !(s >= 2 && p[s - 2] == before))
+        return resume;
+
+    /* one pass: digits only? where does the last label start? */
+    uint8_t all = 0xff, any = 0, label = 0, label_all = 0xff;
+    size_t l = s, dots = 0;
+    for (size_t k = s; k < e; k++) {
+        uint8_t c = tix__cls[p[k]];
+        if (c & C_DOT) {
+            dots++;
+            l = k + 1;
+            label = 0;
+            label_all = 0xff;
+            continue;
+        }
+        all &= c;
+        any |= c;
+        label |= c;
+        label_all &= c;
+    }
+    if (all & C_DIGIT) {
+        size_t ee = e;
+        if (after == '/') {
+            /* CIDR suffix */
+            size_t d = e + 1;
+            while (d < n && (tix__cls[p[d]] & C_DIGIT) && d - e <= 3)
+                d++;
+            uint8_t c = at(t, d);
+            if (d > e + 1 && d - e <= 3 && !(tix__cls[c] & C_ALNUM) && c != '/' &&
+                !(c == '.' && (tix__cls[at(t, d + 1)] & C_DIGIT)))
+                ee = d;
+        }
+        if (dots != 3)
+            return resume;
+        if (!tix__try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, ee, false, err) &&
+            ee != e)
+            tix__try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, e, false, err);
+        return resume;
+    }
+    /* the last label: letters needed, mixed case means code
+     * (System.Net, Console.WriteLine) */
+    if ((label & (C_UPPER | C_LOWER)) == (C_UPPER | C_LOWER))
+        return resume;
+    /* every top-level domain is letters, or an A-label */
+    bool letters = (label_all & C_ALNUM) && !(label & C_DIGIT);
+    if (!(label & C_HI) && !(letters && e - l >= 2) &&
+        !(e - l > 4 && memcmp(p + l, "xn--", 4) == 0))
+        return resume;
+    bool defanged = tix__edited(t, s, e);
+    if (!defanged && tix__tld_is_file_ext((const char *)p + l, e - l)) {
+        /* a bare name ending in a file extension is a file: setup.zip, and
+         * the double-extension lure invoice.pdf.zip */
+        if (dots == 1)
+            return resume;
+        size_t l2 = l - 1;
+        while (l2 > s && p[l2 - 1] != '.')
+            l2--;
+        if (tix__is_doc_ext((const char *)p + l2, l - 1 - l2))
+            return resume;
+    }
+    if (any & C_HI) {
+        /* a label of one non-ASCII letter alone is what random bytes
+         * make, not what registries hand out */
+        if (!idn_labels_ok(p, s, e))
+            return resume;
+    }
+    tix__try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, s, e, false, err);
+    return resume;
+}

@@ -1,0 +1,65 @@
+/* token_run.c - CVE ids, and the long alphanumeric runs that are hashes or
+ * wallet addresses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/token.h"
+
+
+void tix__on_dash(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    if (i < 3 || tix__lower(p[i - 1]) != 'e' || tix__lower(p[i - 2]) != 'v' ||
+        tix__lower(p[i - 3]) != 'c' || (i > 3 && tix__is_alnum(p[i - 4])))
+        return;
+    size_t e = i + 1;
+    while (e < t->n && (tix__is_digit(p[e]) || p[e] == '-') && e - i < 19)
+        e++;
+    if (tix__is_alnum(at(t, e)))
+        return;
+    tix__try_hit(t, TIX_OBS_CVE, tix__canon_cve, i - 3, e, false, err);
+}
+
+
+static bool canon_md5(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 16, o); }
+static bool canon_sha1(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 20, o); }
+static bool canon_sha256(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 32, o); }
+static bool canon_sha512(const char *s, size_t n, tix_buf *o) { return tix__canon_hex(s, n, 64, o); }
+
+/* Is p[s..e) all base58 (no 0 O I l)? Cheap, and rejects most base64. */
+static bool base58_run(const uint8_t *p, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (p[i] == '0' || p[i] == 'O' || p[i] == 'I' || p[i] == 'l')
+            return false;
+    return true;
+}
+
+/* A maximal run p[s..e) of 14 or more letters and digits. */
+void tix__on_run(struct tix__text *t, size_t s, size_t e, int *err)
+{
+    const uint8_t *p = t->p;
+    size_t len = e - s;
+    bool hit = false;
+    switch (len) {
+    case 32: hit = tix__try_hit(t, TIX_OBS_MD5, canon_md5, s, e, false, err); break;
+    case 40: hit = tix__try_hit(t, TIX_OBS_SHA1, canon_sha1, s, e, false, err); break;
+    case 64: hit = tix__try_hit(t, TIX_OBS_SHA256, canon_sha256, s, e, false, err); break;
+    case 128: hit = tix__try_hit(t, TIX_OBS_SHA512, canon_sha512, s, e, false, err); break;
+    default: break;
+    }
+    if (hit)
+        return;
+    if (len >= 26 && len <= 35 && (p[s] == '1' || p[s] == '3')) {
+        if (base58_run(p, s, e))
+            tix__try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+    } else if (len <= 90 && tix__lower(p[s]) == 'b' &&
+               tix__lower(p[s + 1]) == 'c' && p[s + 2] == '1') {
+        tix__try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+    } else if ((len == 95 || len == 106) && (p[s] == '4' || p[s] == '8')) {
+        if (base58_run(p, s, e))
+            tix__try_hit(t, TIX_OBS_XMR, tix__canon_xmr, s, e, false, err);
+    }
+}
+
+/* First index >= i that is not a letter or digit, or n. */

@@ -16,6 +16,12 @@
 /* The public suffix list: the newest of libpsl's built-in list and the
  * system's (Debian's publicsuffix package). Loaded once, read-only. */
 const psl_ctx_t *tix__psl(void);
+/* Is the label tld[0..n) (lower case) a top-level suffix? Cached per
+ * thread. */
+bool tix__tld_known(const char *tld, size_t n);
+/* Could name[0..n) (lower case, A-labels; tld points into it) be a public
+ * suffix itself, so that libpsl must be asked? */
+bool tix__maybe_suffix(const char *name, size_t n, const char *tld);
 
 /* Dotted quad, octets <= 255, 1-3 digits each (leading zeros read as
  * decimal), optional "/N" with N <= 32. */

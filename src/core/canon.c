@@ -244,10 +244,11 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
         tld_at = (size_t)(strrchr(name, '.') + 1 - name);
     }
     const char *tld = name + tld_at;
-    if (!tix__tld_known(tld, len - (size_t)(tld - name)))
+    int flags = tix__tld_flags(tld, len - (size_t)(tld - name));
+    if (!(flags & TIX_TLD_KNOWN))
         return false;
     /* "co.uk" is a suffix, not a domain. */
-    if (tix__maybe_suffix(name, len, tld) &&
+    if ((flags & TIX_TLD_DEEP) && tix__maybe_suffix(name, len, tld) &&
         psl_is_public_suffix2(tix__psl(), name,
                               PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE))
         return false;

@@ -16,9 +16,11 @@
 /* The public suffix list: the newest of libpsl's built-in list and the
  * system's (Debian's publicsuffix package). Loaded once, read-only. */
 const psl_ctx_t *tix__psl(void);
-/* Is the label tld[0..n) (lower case) a top-level suffix? Cached per
- * thread. */
-bool tix__tld_known(const char *tld, size_t n);
+/* What the list says of the label tld[0..n) (lower case), cached per
+ * thread: TIX_TLD_KNOWN, it is a top-level suffix; TIX_TLD_DEEP, the list
+ * has rules below it, so a name under it may be a suffix itself. */
+enum { TIX_TLD_KNOWN = 1, TIX_TLD_DEEP = 2 };
+int tix__tld_flags(const char *tld, size_t n);
 /* Could name[0..n) (lower case, A-labels; tld points into it) be a public
  * suffix itself, so that libpsl must be asked? */
 bool tix__maybe_suffix(const char *name, size_t n, const char *tld);

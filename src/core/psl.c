@@ -106,6 +106,29 @@ static void deep_load(void)
         while (deep_off[h])
             h = (h + 1) % DEEP_SLOTS;
         deep_off[h] = (uint32_t)off + 1;
+        /* and ".tld": this TLD has rules below it */
+        const char *dot = strrchr(key, '.');
+        const char *tl = dot ? dot + 1 : key;
+        char mark[32];
+        size_t ml = strlen(tl) + 1;
+        if (ml < sizeof mark) {
+            mark[0] = '.';
+            memcpy(mark + 1, tl, ml);
+            if (!deep_has(mark, ml) && ++used <= DEEP_SLOTS / 2) {
+                size_t moff = keys.len;
+                tix_buf_add(&keys, mark, ml);
+                tix_buf_addc(&keys, '\0');
+                if (keys.err != TIX_EOK) {
+                    ok = false;
+                    break;
+                }
+                deep_str = keys.p;
+                uint32_t mh = fnv(mark, ml) % DEEP_SLOTS;
+                while (deep_off[mh])
+                    mh = (mh + 1) % DEEP_SLOTS;
+                deep_off[mh] = (uint32_t)moff + 1;
+            }
+        }
     }
     fclose(f);
     if (!ok || used == 0) {
@@ -159,25 +182,30 @@ const psl_ctx_t *tix__psl(void)
 struct tld_slot {
     char name[24];
     signed char known; /* 0 empty, 1 yes, -1 no */
+    signed char deep;  /* names below may be suffixes themselves */
 };
 static _Thread_local struct tld_slot tld_cache[TLD_CACHE];
 
-bool tix__tld_known(const char *tld, size_t n)
+int tix__tld_flags(const char *tld, size_t n)
 {
     if (n == 0 || n >= sizeof tld_cache[0].name)
-        return false;
+        return 0;
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)tld[i]) * 16777619u;
     struct tld_slot *slot = &tld_cache[h % TLD_CACHE];
     if (slot->known && memcmp(slot->name, tld, n) == 0 && slot->name[n] == 0)
-        return slot->known > 0;
-    char z[24];
-    memcpy(z, tld, n);
-    z[n] = '\0';
-    bool yes = psl_is_public_suffix2(tix__psl(), z,
+        return (slot->known > 0 ? TIX_TLD_KNOWN : 0) | (slot->deep ? TIX_TLD_DEEP : 0);
+    char z[25];
+    z[0] = '.';
+    memcpy(z + 1, tld, n);
+    z[n + 1] = '\0';
+    bool yes = psl_is_public_suffix2(tix__psl(), z + 1,
                                      PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
-    memcpy(slot->name, z, n + 1);
+    bool deep = !deep_known || (n > 4 && memcmp(tld, "xn--", 4) == 0) ||
+                deep_has(z, n + 1);
+    memcpy(slot->name, z + 1, n + 1);
     slot->known = yes ? 1 : -1;
-    return yes;
+    slot->deep = deep;
+    return (yes ? TIX_TLD_KNOWN : 0) | (deep ? TIX_TLD_DEEP : 0);
 }

@@ -5,18 +5,20 @@
 
 #include "extract/token.h"
 
-/* Index of the first edit that ends after i (t->ed->n if none). */
-static size_t edit_after(const struct tix__text *t, size_t i)
+/* Index of the first edit that ends after i (t->ed->n if none). Lookups
+ * come in nearly increasing order, so walk from the last answer. */
+static size_t edit_after(struct tix__text *t, size_t i)
 {
-    size_t lo = 0, hi = t->ed->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (t->ed->v[mid].qend <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    const struct tix__edit *v = t->ed->v;
+    size_t k = t->ecur, n = t->ed->n;
+    if (k > n)
+        k = n;
+    while (k > 0 && v[k - 1].qend > i)
+        k--;
+    while (k < n && v[k].qend <= i)
+        k++;
+    t->ecur = k;
+    return k;
 }
 
 /* Input offset of text index i, given k = edit_after(t, i). */
@@ -32,7 +34,7 @@ static uint64_t offset_at(const struct tix__text *t, size_t i, size_t k)
 }
 
 /* Where p[s..e) is in the input, and whether it spans a replacement. */
-static void map_span(const struct tix__text *t, size_t s, size_t e,
+static void map_span(struct tix__text *t, size_t s, size_t e,
                      uint64_t *off, uint64_t *end, bool *edit)
 {
     if (t->ed == NULL || t->ed->n == 0) {
@@ -49,7 +51,7 @@ static void map_span(const struct tix__text *t, size_t s, size_t e,
     *end = offset_at(t, e - 1, k) + t->stride;
 }
 
-bool tix__edited(const struct tix__text *t, size_t s, size_t e)
+bool tix__edited(struct tix__text *t, size_t s, size_t e)
 {
     if (t->ed == NULL || t->ed->n == 0)
         return false;

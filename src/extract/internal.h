@@ -38,6 +38,9 @@ struct tix__edits {
  * otherwise returns the normalised length and fills ed. -1 on OOM. */
 long tix__refang(const uint8_t *raw, size_t n, uint8_t *out,
                  struct tix__edits *ed);
+/* The same, when the first candidate opener is known to be at first. */
+long tix__refang_from(const uint8_t *raw, size_t n, size_t first,
+                      uint8_t *out, struct tix__edits *ed);
 
 /* A hit waiting for its window to be sorted and reported. */
 struct tix__rec {
@@ -64,6 +67,8 @@ struct tix__text {
     tix_encoding enc;
     uint64_t lo, hi; /* report hits with lo <= offset < hi */
     struct tix__hits *out;
+    size_t ecur; /* edit last looked at: the scan moves forward, so the
+                  * next lookup starts here */
 };
 
 /* Find every hit in t and append those in range to t->out.
@@ -76,6 +81,9 @@ int tix__scan_text(struct tix__text *t);
  * followed by NUL. Both read p[64]. */
 extern uint64_t (*tix__openers64)(const uint8_t *p);
 extern uint64_t (*tix__u16_64)(const uint8_t *p);
+/* One pass over p[0..n): the index of the first defang opener candidate
+ * (n if none) and whether any byte is NUL (UTF-16 strings need one). */
+extern size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero);
 void tix__simd_init(void);
 
 /* For tests: use at most SIMD level (0 SSE2, 1 AVX2, 2 AVX-512BW) from

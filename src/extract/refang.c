@@ -101,9 +101,15 @@ static int push_edit(struct tix__edits *ed, uint32_t q, uint32_t qend,
 long tix__refang(const uint8_t *raw, size_t n, uint8_t *out,
                  struct tix__edits *ed)
 {
+    return tix__refang_from(raw, n, next_opener(raw, 0, n), out, ed);
+}
+
+long tix__refang_from(const uint8_t *raw, size_t n, size_t first,
+                      uint8_t *out, struct tix__edits *ed)
+{
     ed->n = 0;
-    size_t i = next_opener(raw, 0, n);
-    if (i == n)
+    size_t i = first;
+    if (i >= n)
         return 0;
     size_t copied = 0; /* raw bytes before this are in out */
     size_t q = 0;      /* bytes written to out */

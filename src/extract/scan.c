@@ -92,11 +92,11 @@ void tix_scan_free(tix_scan *s)
 /* ---- one window --------------------------------------------------------- */
 
 static int scan_stretch(tix_scan *s, const uint8_t *raw, size_t n,
-                        uint8_t *norm, struct tix__edits *ed, uint64_t base,
-                        unsigned stride, tix_encoding enc, uint64_t lo,
-                        uint64_t hi)
+                        size_t first_opener, uint8_t *norm,
+                        struct tix__edits *ed, uint64_t base, unsigned stride,
+                        tix_encoding enc, uint64_t lo, uint64_t hi)
 {
-    long nn = tix__refang(raw, n, norm, ed);
+    long nn = tix__refang_from(raw, n, first_opener, norm, ed);
     if (nn < 0)
         return -1;
     struct tix__text t = {
@@ -164,7 +164,9 @@ static int scan_utf16(tix_scan *s, const uint8_t *b, size_t n, uint64_t lo,
             size_t m = (re - rs) / 2;
             for (size_t k = 0; k < m; k++)
                 s->u16[k] = b[rs + 2 * k];
-            if (scan_stretch(s, s->u16, m, s->u16n, &s->ed16, ro, 2,
+            bool z;
+            size_t first = tix__prescan(s->u16, m, &z);
+            if (scan_stretch(s, s->u16, m, first, s->u16n, &s->ed16, ro, 2,
                              TIX_ENC_UTF16LE, lo, hi) != 0)
                 return -1;
         }
@@ -180,10 +182,12 @@ static tix_err scan_buf(tix_scan *s, const uint8_t *buf, size_t len,
 {
     if (hi <= lo)
         return TIX_EOK;
-    if (scan_stretch(s, buf, len, s->norm, &s->ed, s->base, 1,
+    bool zero;
+    size_t first = tix__prescan(buf, len, &zero);
+    if (scan_stretch(s, buf, len, first, s->norm, &s->ed, s->base, 1,
                      TIX_ENC_ASCII, lo, hi) != 0)
         goto oom;
-    if (memchr(buf, 0, len) && scan_utf16(s, buf, len, lo, hi) != 0)
+    if (zero && scan_utf16(s, buf, len, lo, hi) != 0)
         goto oom;
     s->next = hi;
     return tix__hits_flush(&s->hits, s->fn, s->ud, d);

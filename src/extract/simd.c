@@ -110,7 +110,67 @@ u16_avx512(const uint8_t *p)
 }
 #endif
 
+/* ---- prescan: the first opener and whether there is any NUL, one pass */
+
+static size_t prescan_tail(const uint8_t *p, size_t i, size_t n, size_t first,
+                           bool *zero)
+{
+    for (; i < n; i++) {
+        if (p[i] == 0)
+            *zero = true;
+        if (first == n && (p[i] == '[' || p[i] == '(' || p[i] == '{' ||
+                           p[i] == '\\'))
+            first = i;
+    }
+    return first;
+}
+
+static size_t prescan_scalar(const uint8_t *p, size_t n, bool *zero)
+{
+    *zero = false;
+    return prescan_tail(p, 0, n, n, zero);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static size_t prescan_avx2(const uint8_t *p,
+                                                           size_t n, bool *zero)
+{
+    size_t first = n, i = 0;
+    __m256i z = _mm256_setzero_si256();
+    for (; i + 65 <= n; i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + i));
+        z = _mm256_or_si256(z, _mm256_cmpeq_epi8(x, _mm256_setzero_si256()));
+        if (first == n) {
+            uint64_t o = openers_avx2(p + i);
+            if (o)
+                first = i + (size_t)__builtin_ctzll(o);
+        }
+    }
+    *zero = _mm256_movemask_epi8(z) != 0;
+    return prescan_tail(p, i, n, first, zero);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static size_t
+prescan_avx512(const uint8_t *p, size_t n, bool *zero)
+{
+    size_t first = n, i = 0;
+    __mmask64 z = 0;
+    for (; i + 65 <= n; i += 64) {
+        __m512i x = _mm512_loadu_si512((const void *)(p + i));
+        z |= _mm512_testn_epi8_mask(x, x);
+        if (first == n) {
+            uint64_t o = openers_avx512(p + i);
+            if (o)
+                first = i + (size_t)__builtin_ctzll(o);
+        }
+    }
+    *zero = z != 0;
+    return prescan_tail(p, i, n, first, zero);
+}
+#endif
+
 uint64_t (*tix__openers64)(const uint8_t *p) = openers_scalar;
+size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero) = prescan_scalar;
 uint64_t (*tix__u16_64)(const uint8_t *p) = u16_scalar;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -122,10 +182,12 @@ static void pick(void)
     if (__builtin_cpu_supports("avx2")) {
         tix__openers64 = openers_avx2;
         tix__u16_64 = u16_avx2;
+        tix__prescan = prescan_avx2;
     }
     if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) {
         tix__openers64 = openers_avx512;
         tix__u16_64 = u16_avx512;
+        tix__prescan = prescan_avx512;
     }
 #endif
 }

@@ -74,7 +74,7 @@ static inline bool all_digits_dots(const uint8_t *p, size_t s, size_t e)
 typedef bool (*canon_fn)(const char *, size_t, tix_buf *);
 
 /* Does p[s..e) span a refang replacement? */
-bool tix__edited(const struct tix__text *t, size_t s, size_t e);
+bool tix__edited(struct tix__text *t, size_t s, size_t e);
 
 /* Canonicalise p[s..e) with fn and record it as a hit of type; false when
  * the value is invalid. Sets *err on OOM. */

@@ -84,6 +84,11 @@ extern uint64_t (*tix__u16_64)(const uint8_t *p);
 /* One pass over p[0..n): the index of the first defang opener candidate
  * (n if none) and whether any byte is NUL (UTF-16 strings need one). */
 extern size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero);
+/* The first i' >= i with a bit in openers64 / u16_64, looking only at whole
+ * blocks that fit with their extra byte: returns the stop point, which is
+ * either a hit or where fewer than 65 bytes remain. */
+extern size_t (*tix__next_opener64)(const uint8_t *p, size_t i, size_t n);
+extern size_t (*tix__next_u16_64)(const uint8_t *p, size_t i, size_t n);
 void tix__simd_init(void);
 
 /* For tests: use at most SIMD level (0 SSE2, 1 AVX2, 2 AVX-512BW) from

@@ -11,12 +11,9 @@
 /* Next index >= i holding one of [ ( { \\ , or n. */
 static size_t next_opener(const uint8_t *p, size_t i, size_t n)
 {
-    while (i + 65 <= n) {
-        uint64_t m = tix__openers64(p + i);
-        if (m)
-            return i + (size_t)__builtin_ctzll(m);
-        i += 64;
-    }
+    i = tix__next_opener64(p, i, n);
+    if (i + 65 <= n)
+        return i;
     for (; i < n; i++)
         if (p[i] == '[' || p[i] == '(' || p[i] == '{' || p[i] == '\\')
             return i;

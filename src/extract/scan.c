@@ -131,6 +131,9 @@ static inline bool u16_start(const uint8_t *b, size_t j, size_t n)
 static size_t next_u16(const uint8_t *b, size_t i, size_t n)
 {
     while (i + 65 <= n) {
+        i = tix__next_u16_64(b, i, n);
+        if (i + 65 > n)
+            break;
         uint64_t w = tix__u16_64(b + i);
         while (w) {
             size_t j = i + (size_t)__builtin_ctzll(w);

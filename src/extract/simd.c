@@ -169,6 +169,32 @@ prescan_avx512(const uint8_t *p, size_t n, bool *zero)
 }
 #endif
 
+/* ---- whole-loop searches, so there is no call per block */
+
+#define NEXT_FN(name, mask64, attr)                                        \
+    attr static size_t name(const uint8_t *p, size_t i, size_t n)          \
+    {                                                                      \
+        while (i + 65 <= n) {                                              \
+            uint64_t m = mask64(p + i);                                    \
+            if (m)                                                         \
+                return i + (size_t)__builtin_ctzll(m);                     \
+            i += 64;                                                       \
+        }                                                                  \
+        return i;                                                          \
+    }
+
+NEXT_FN(next_opener_scalar, openers_scalar, )
+NEXT_FN(next_u16_scalar, u16_scalar, )
+#if defined(__x86_64__)
+NEXT_FN(next_opener_avx2, openers_avx2, __attribute__((target("avx2"))))
+NEXT_FN(next_u16_avx2, u16_avx2, __attribute__((target("avx2"))))
+NEXT_FN(next_opener_avx512, openers_avx512,
+        __attribute__((target("avx512f,avx512bw"))))
+NEXT_FN(next_u16_avx512, u16_avx512, __attribute__((target("avx512f,avx512bw"))))
+#endif
+
+size_t (*tix__next_opener64)(const uint8_t *p, size_t i, size_t n) = next_opener_scalar;
+size_t (*tix__next_u16_64)(const uint8_t *p, size_t i, size_t n) = next_u16_scalar;
 uint64_t (*tix__openers64)(const uint8_t *p) = openers_scalar;
 size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero) = prescan_scalar;
 uint64_t (*tix__u16_64)(const uint8_t *p) = u16_scalar;
@@ -183,11 +209,15 @@ static void pick(void)
         tix__openers64 = openers_avx2;
         tix__u16_64 = u16_avx2;
         tix__prescan = prescan_avx2;
+        tix__next_opener64 = next_opener_avx2;
+        tix__next_u16_64 = next_u16_avx2;
     }
     if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) {
         tix__openers64 = openers_avx512;
         tix__u16_64 = u16_avx512;
         tix__prescan = prescan_avx512;
+        tix__next_opener64 = next_opener_avx512;
+        tix__next_u16_64 = next_u16_avx512;
     }
 #endif
 }

@@ -67,13 +67,38 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
 {
     const uint8_t *p = t->p;
     size_t n = t->n;
-    size_t s = i, e = i + 1;
-    while (s > 0 && (tix__cls[p[s - 1]] & (C_NAME | C_DOT)) && i - s <= NAME_TOKEN_MAX)
-        s--;
-    while (e < n && (tix__cls[p[e]] & (C_NAME | C_DOT)) && e - s <= NAME_TOKEN_MAX)
-        e++;
-    if ((s > 0 && p[s - 1] >= 0x80) || (e < n && p[e] >= 0x80))
+    /* Expand over name bytes and dots, and classify on the way: the first
+     * label to the left of the anchor, the rest to its right. */
+    uint8_t all = 0xff, any = 0, label = 0, label_all = 0xff;
+    size_t s = i, e = i + 1, l = i + 1, dots = 1;
+    for (; s > 0 && i - s <= NAME_TOKEN_MAX; s--) {
+        uint16_t c = tix__cls[p[s - 1]];
+        if (!(c & (C_NAME | C_DOT)))
+            break;
+        all &= (uint8_t)c;
+        any |= (uint8_t)c;
+    }
+    for (; e < n && e - s <= NAME_TOKEN_MAX; e++) {
+        uint16_t c = tix__cls[p[e]];
+        if (!(c & (C_NAME | C_DOT)))
+            break;
+        if (c & C_DOT) {
+            dots++;
+            l = e + 1;
+            label = 0;
+            label_all = 0xff;
+            continue;
+        }
+        all &= (uint8_t)c;
+        any |= (uint8_t)c;
+        label |= (uint8_t)c;
+        label_all &= (uint8_t)c;
+    }
+    bool reclassify = false;
+    if ((s > 0 && p[s - 1] >= 0x80) || (e < n && p[e] >= 0x80)) {
         name_extent(t, i, &s, &e);
+        reclassify = true;
+    }
     size_t resume = e;
     if (e - s > NAME_TOKEN_MAX) {
         /* far too long for a name: skip the whole run */
@@ -81,10 +106,13 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
             resume += at(t, resume) == '.' ? 1 : name_char(t, resume);
         return resume;
     }
-    while (s < e && (p[s] == '.' || p[s] == '-'))
-        s++;
-    while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
-        e--;
+    if (p[s] == '.' || p[s] == '-' || p[e - 1] == '.' || p[e - 1] == '-') {
+        while (s < e && (p[s] == '.' || p[s] == '-'))
+            s++;
+        while (e > s && (p[e - 1] == '.' || p[e - 1] == '-'))
+            e--;
+        reclassify = true;
+    }
     if (e - s < 3)
         return resume;
     uint8_t before = s > 0 ? p[s - 1] : 0, after = at(t, e);
@@ -100,22 +128,24 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
     if ((before == '/' || before == '\\') && !(s >= 2 && p[s - 2] == before))
         return resume;
 
-    /* one pass: digits only? where does the last label start? */
-    uint8_t all = 0xff, any = 0, label = 0, label_all = 0xff;
-    size_t l = s, dots = 0;
-    for (size_t k = s; k < e; k++) {
-        uint8_t c = tix__cls[p[k]];
-        if (c & C_DOT) {
-            dots++;
-            l = k + 1;
-            label = 0;
-            label_all = 0xff;
-            continue;
+    if (reclassify) {
+        /* the token changed: classify it again */
+        all = 0xff, any = 0, label = 0, label_all = 0xff;
+        l = s, dots = 0;
+        for (size_t k = s; k < e; k++) {
+            uint8_t c = (uint8_t)tix__cls[p[k]];
+            if (c & C_DOT) {
+                dots++;
+                l = k + 1;
+                label = 0;
+                label_all = 0xff;
+                continue;
+            }
+            all &= c;
+            any |= c;
+            label |= c;
+            label_all &= c;
         }
-        all &= c;
-        any |= c;
-        label |= c;
-        label_all &= c;
     }
     if (all & C_DIGIT) {
         size_t ee = e;

@@ -325,9 +325,13 @@ int cmd_extract(int argc, char **argv)
             break;
         case 'j':
             threads = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || threads < 1 || threads > 256) {
-                cli_error("extract", "--threads: '%s' is not a number from 1 to 256", optarg);
+            if (*optarg == '\0' || *end != '\0' || threads < 0 || threads > 256) {
+                cli_error("extract", "--threads: '%s' is not a number from 0 to 256", optarg);
                 return 2;
+            }
+            if (threads == 0) { /* one per core */
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = cpus < 1 ? 1 : cpus > 256 ? 256 : cpus;
             }
             break;
         default:

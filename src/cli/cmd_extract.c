@@ -96,34 +96,28 @@ static void add_jsonl(struct worker *w, const tix_hit *h)
 {
     tix_buf *b = &w->out;
     const struct file *f = w->unit->f;
-    /* only a URL can hold bytes that JSON escapes, and then only when it
-     * came from somewhere other than the extractor */
-    if (h->type == TIX_OBS_URL && !json_plain(h->value, h->value_len)) {
-        /* the slow, general way */
-        tix_buf_adds(b, "{\"type\":\"");
-        tix_buf_adds(b, tix_obs_name(h->type));
-        tix_buf_adds(b, "\",\"value\":\"");
-        tix_buf_add_json(b, h->value, h->value_len);
-        tix_buf_adds(b, "\",\"file\":\"");
-        tix_buf_adds(b, f->json_path);
-        tix_buf_adds(b, "\",\"offset\":");
-        tix_buf_add_u64(b, h->offset);
-        tix_buf_adds(b, ",\"encoding\":\"");
-        tix_buf_adds(b, tix_encoding_name(h->encoding));
-        tix_buf_adds(b, h->defanged ? "\",\"defanged\":true}\n"
-                                    : "\",\"defanged\":false}\n");
-        return;
-    }
     const char *type = tix_obs_name(h->type);
     const char *enc = tix_encoding_name(h->encoding);
     size_t tl = strlen(type), el = strlen(enc);
-    if (tix_buf_reserve(b, h->value_len + f->json_path_len + tl + el + 128) != 0)
+    /* only a URL can hold bytes that JSON escapes, and then only when it
+     * came from somewhere other than the extractor */
+    bool plain = h->type != TIX_OBS_URL || json_plain(h->value, h->value_len);
+    if (tix_buf_reserve(b, (plain ? h->value_len : 0) + f->json_path_len +
+                               tl + el + 128) != 0)
         return;
     char *q = b->p + b->len;
     PUT("{\"type\":\"");
     PUTN(type, tl);
     PUT("\",\"value\":\"");
-    PUTN(h->value, h->value_len);
+    if (plain) {
+        PUTN(h->value, h->value_len);
+    } else {
+        b->len = (size_t)(q - b->p);
+        tix_buf_add_json(b, h->value, h->value_len);
+        if (tix_buf_reserve(b, f->json_path_len + el + 128) != 0)
+            return;
+        q = b->p + b->len;
+    }
     PUT("\",\"file\":\"");
     PUTN(f->json_path, f->json_path_len);
     PUT("\",\"offset\":");

@@ -160,30 +160,46 @@ bool tix__canon_ipv6(const char *s, size_t n, tix_buf *out)
 
 /* ---- domains --------------------------------------------------------- */
 
-/* Letters, digits and inner hyphens, labels of 1-63, 2 labels or more. */
-static bool ldh_name_ok(const char *s, size_t n)
+/* Copy s[0..n) lower-cased to out when it is letters, digits and inner
+ * hyphens in labels of 1-63, 2 labels or more, at most 253 bytes; *tld_at
+ * is where the last label starts. *ascii is false when a byte >= 0x80 is
+ * met (the name may be an IDN). */
+static bool ldh_lower(const char *s, size_t n, char *out, size_t *tld_at,
+                      bool *ascii)
 {
-    if (n == 0 || n > 253)
+    *ascii = true;
+    if (n == 0)
         return false;
-    size_t label = 0, labels = 1;
+    if (n > 253) {
+        /* too long as it stands, but an IDN may be shorter as A-labels */
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80)
+                *ascii = false;
+        return false;
+    }
+    size_t label = 0, last = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.') {
             if (label == 0 || s[i - 1] == '-')
                 return false;
             label = 0;
-            labels++;
+            last = i + 1;
+            out[i] = '.';
             continue;
         }
-        if (!(tix__is_alnum(c) || c == '-'))
+        if (c >= 0x80) {
+            *ascii = false;
             return false;
-        if (c == '-' && label == 0)
+        }
+        if (!(tix__is_alnum(c) || (c == '-' && label > 0)) || ++label > 63)
             return false;
-        if (++label > 63)
-            return false;
+        out[i] = (char)tix__lower(c);
     }
-    if (label == 0 || s[n - 1] == '-' || labels < 2)
+    if (label == 0 || s[n - 1] == '-' || last == 0)
         return false;
+    out[n] = '\0';
+    *tld_at = last;
     return true;
 }
 
@@ -194,36 +210,12 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
     if (n == 0 || n > 253 * 4)
         return false;
     char name[256];
-    size_t len, tld_at = 0;
+    size_t len = n, tld_at = 0;
+    bool ascii;
     /* the common case in one pass: lower-case LDH labels */
-    int ascii = n <= 253;
-    if (ascii) {
-        size_t label = 0;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c == '.') {
-                if (label == 0 || s[i - 1] == '-')
-                    return false;
-                label = 0;
-                tld_at = i + 1;
-                name[i] = '.';
-                continue;
-            }
-            if (c >= 0x80) {
-                ascii = 0;
-                break;
-            }
-            if (!(tix__is_alnum(c) || (c == '-' && label > 0)) || ++label > 63)
-                return false;
-            name[i] = (char)tix__lower(c);
-        }
-        if (ascii && (label == 0 || s[n - 1] == '-' || tld_at == 0))
+    if (!ldh_lower(s, n, name, &tld_at, &ascii)) {
+        if (ascii || n > 253 * 4)
             return false;
-        len = n;
-    }
-    if (ascii) {
-        name[len] = '\0';
-    } else {
         char in[253 * 4 + 1];
         memcpy(in, s, n);
         in[n] = '\0';
@@ -232,16 +224,10 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
                            IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK)
             return false;
         len = strlen(a);
-        if (len > 253) {
-            idn2_free(a);
-            return false;
-        }
-        memcpy(name, a, len);
+        bool ok = ldh_lower(a, len, name, &tld_at, &ascii);
         idn2_free(a);
-        name[len] = '\0';
-        if (!ldh_name_ok(name, len))
+        if (!ok)
             return false;
-        tld_at = (size_t)(strrchr(name, '.') + 1 - name);
     }
     const char *tld = name + tld_at;
     int flags = tix__tld_flags(tld, len - (size_t)(tld - name));

@@ -54,6 +54,26 @@ static const char *last_two(const char *name, size_t n)
     return name;
 }
 
+/* Add key to the set (unless there); -1 when the set or memory is full. */
+static int deep_insert(tix_buf *keys, const char *key, size_t kn, size_t *used)
+{
+    if (deep_has(key, kn))
+        return 0;
+    if (++*used > DEEP_SLOTS / 2 || keys->len > UINT32_MAX / 2)
+        return -1;
+    size_t off = keys->len;
+    tix_buf_add(keys, key, kn);
+    tix_buf_addc(keys, '\0');
+    if (keys->err != TIX_EOK)
+        return -1;
+    deep_str = keys->p; /* may move as it grows: lookups use offsets */
+    uint32_t h = fnv(key, kn) % DEEP_SLOTS;
+    while (deep_off[h])
+        h = (h + 1) % DEEP_SLOTS;
+    deep_off[h] = (uint32_t)off + 1;
+    return 0;
+}
+
 static void deep_load(void)
 {
     FILE *f = fopen("/usr/share/publicsuffix/public_suffix_list.dat", "r");
@@ -88,25 +108,7 @@ static void deep_load(void)
         if (!ascii)
             continue; /* U-label rules: names under them have an xn-- label
                        * and always get the full lookup */
-        if (deep_has(key, kn) || keys.len > UINT32_MAX / 2)
-            continue;
-        if (++used > DEEP_SLOTS / 2) {
-            ok = false;
-            break;
-        }
-        size_t off = keys.len;
-        tix_buf_add(&keys, key, kn);
-        tix_buf_addc(&keys, '\0');
-        if (keys.err != TIX_EOK) {
-            ok = false;
-            break;
-        }
-        deep_str = keys.p; /* may move as it grows: lookups use offsets */
-        uint32_t h = fnv(key, kn) % DEEP_SLOTS;
-        while (deep_off[h])
-            h = (h + 1) % DEEP_SLOTS;
-        deep_off[h] = (uint32_t)off + 1;
-        /* and ".tld": this TLD has rules below it */
+        /* the key, and ".tld": this TLD has rules below it */
         const char *dot = strrchr(key, '.');
         const char *tl = dot ? dot + 1 : key;
         char mark[32];
@@ -114,20 +116,11 @@ static void deep_load(void)
         if (ml < sizeof mark) {
             mark[0] = '.';
             memcpy(mark + 1, tl, ml);
-            if (!deep_has(mark, ml) && ++used <= DEEP_SLOTS / 2) {
-                size_t moff = keys.len;
-                tix_buf_add(&keys, mark, ml);
-                tix_buf_addc(&keys, '\0');
-                if (keys.err != TIX_EOK) {
-                    ok = false;
-                    break;
-                }
-                deep_str = keys.p;
-                uint32_t mh = fnv(mark, ml) % DEEP_SLOTS;
-                while (deep_off[mh])
-                    mh = (mh + 1) % DEEP_SLOTS;
-                deep_off[mh] = (uint32_t)moff + 1;
-            }
+        }
+        if (deep_insert(&keys, key, kn, &used) != 0 ||
+            (ml < sizeof mark && deep_insert(&keys, mark, ml, &used) != 0)) {
+            ok = false;
+            break;
         }
     }
     fclose(f);

@@ -256,18 +256,22 @@ tix_err tix_scan_finish(tix_scan *s, tix_diag *d)
     return rc;
 }
 
+static tix_err read_failed(tix_scan *s, tix_diag *d)
+{
+    tix_err rc = tix_diag_set(d, TIX_EIO, "%s", strerror(errno));
+    reset(s);
+    return rc;
+}
+
 tix_err tix_scan_fd(tix_scan *s, int fd, tix_diag *d)
 {
     reset(s);
     for (;;) {
         ssize_t r = read(fd, s->buf + s->len, s->cap - s->len);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            tix_err rc = tix_diag_set(d, TIX_EIO, "%s", strerror(errno));
-            reset(s);
-            return rc;
-        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return read_failed(s, d);
         if (r == 0)
             break;
         s->len += (size_t)r;
@@ -295,13 +299,10 @@ tix_err tix_scan_fd_range(tix_scan *s, int fd, uint64_t start, uint64_t end,
         while (s->len < s->cap && s->base + s->len < size) {
             ssize_t r = pread(fd, s->buf + s->len, s->cap - s->len,
                               (off_t)(s->base + s->len));
-            if (r < 0) {
-                if (errno == EINTR)
-                    continue;
-                tix_err rc = tix_diag_set(d, TIX_EIO, "%s", strerror(errno));
-                reset(s);
-                return rc;
-            }
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                return read_failed(s, d);
             if (r == 0)
                 break; /* the file shrank under us: treat as its end */
             s->len += (size_t)r;

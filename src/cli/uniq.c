@@ -16,6 +16,13 @@ static uint32_t hash(tix_obs_type type, const char *v, size_t n)
     uint32_t h = 2166136261u ^ (uint32_t)type;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)v[i]) * 16777619u;
+    /* FNV's low bits depend only on the inputs' low bits; the table is
+     * indexed by them, so mix (murmur3's finaliser) */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -75,6 +82,12 @@ int uniq_add(struct uniq *u, tix_obs_type type, const char *v, size_t n)
 
 int uniq_merge(struct uniq *dst, const struct uniq *src)
 {
+    /* Size dst first: src is walked in slot order, which is hash order, and
+     * linear probing into a smaller table in that order piles every key
+     * into long runs. */
+    while ((dst->n + src->n + 1) * 4 > dst->cap * 3)
+        if (grow(dst) != 0)
+            return -1;
     for (size_t i = 0; i < src->cap; i++) {
         const struct uniq_ent *e = &src->t[i];
         if (e->used && uniq_add_count(dst, (tix_obs_type)e->type,

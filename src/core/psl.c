@@ -27,6 +27,13 @@ static uint32_t fnv(const char *s, size_t n)
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
+    /* FNV's low bits depend only on the inputs' low bits: mix before the
+     * table takes them (murmur3's finaliser) */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -183,10 +190,7 @@ int tix__tld_flags(const char *tld, size_t n)
 {
     if (n == 0 || n >= sizeof tld_cache[0].name)
         return 0;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)tld[i]) * 16777619u;
-    struct tld_slot *slot = &tld_cache[h % TLD_CACHE];
+    struct tld_slot *slot = &tld_cache[fnv(tld, n) % TLD_CACHE];
     if (slot->known && memcmp(slot->name, tld, n) == 0 && slot->name[n] == 0)
         return (slot->known > 0 ? TIX_TLD_KNOWN : 0) | (slot->deep ? TIX_TLD_DEEP : 0);
     char z[25];

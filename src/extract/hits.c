@@ -123,6 +123,17 @@ bool tix__try_hit(struct tix__text *t, tix_obs_type type, canon_fn fn,
     return true;
 }
 
+bool tix__add_value(struct tix__text *t, tix_obs_type type, size_t s,
+                    size_t e, const char *value, size_t len, bool defanged,
+                    int *err)
+{
+    size_t mark = t->out->vals.len;
+    tix_buf_add(&t->out->vals, value, len);
+    if (add_hit(t, type, s, e, mark, defanged) != 0)
+        *err = -1;
+    return true;
+}
+
 static int rec_cmp(const void *a, const void *b)
 {
     const struct tix__rec *x = a, *y = b;
@@ -180,4 +191,5 @@ void tix__hits_free(struct tix__hits *h)
     h->v = NULL;
     h->n = h->cap = 0;
     tix_buf_free(&h->vals);
+    tix_buf_free(&h->scratch);
 }

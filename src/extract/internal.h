@@ -52,7 +52,8 @@ struct tix__rec {
 struct tix__hits {
     struct tix__rec *v;
     size_t n, cap;
-    tix_buf vals; /* canonical values, NUL-separated */
+    tix_buf vals;    /* canonical values, NUL-separated */
+    tix_buf scratch; /* a value being worked on */
 };
 
 /* A stretch of (normalised) text and how its indexes map to input offsets:

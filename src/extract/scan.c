@@ -67,6 +67,7 @@ tix_err tix_scan_new(tix_scan **out, const tix_extractor *ex, tix_hit_fn fn,
     s->u16 = malloc(s->cap / 2 + 1);
     s->u16n = malloc(s->cap / 2 + 1);
     tix_buf_init(&s->hits.vals, 0);
+    tix_buf_init(&s->hits.scratch, TIX_OBS_VALUE_MAX * 4);
     if (!s->buf || !s->norm || !s->u16 || !s->u16n) {
         tix_scan_free(s);
         return tix_diag_set(d, TIX_ENOMEM, "out of memory");

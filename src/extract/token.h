@@ -81,6 +81,11 @@ bool tix__edited(struct tix__text *t, size_t s, size_t e);
 bool tix__try_hit(struct tix__text *t, tix_obs_type type, canon_fn fn,
                   size_t s, size_t e, bool defanged, int *err);
 
+/* Record p[s..e) as a hit whose canonical value is already known. */
+bool tix__add_value(struct tix__text *t, tix_obs_type type, size_t s,
+                    size_t e, const char *value, size_t len, bool defanged,
+                    int *err);
+
 /* ---- the parsers: each is given an anchor and returns where scanning
  * goes on */
 

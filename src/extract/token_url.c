@@ -6,11 +6,19 @@
 #include "extract/token.h"
 
 
-static bool url_stop(uint8_t c)
+/* Bytes that end a URL, as a bit table: whitespace and controls, quotes,
+ * angle brackets, and what RFC 3986 never allows unescaped. */
+static const uint32_t url_stops[8] = {
+    0xffffffffu,                                  /* 0x00-0x1f */
+    (1u << 0) | (1u << 2) | (1u << 7) | (1u << 28) | (1u << 30), /* ' ' " ' < > */
+    (1u << 28) | (1u << 30),                      /* \ ^ */
+    (1u << 0) | (1u << 27) | (1u << 28) | (1u << 29) | (1u << 31), /* ` { | } DEL */
+    0, 0, 0, 0,
+};
+
+static inline bool url_stop(uint8_t c)
 {
-    return c <= 0x20 || c == 0x7f || c == '"' || c == '\'' || c == '<' ||
-           c == '>' || c == '`' || c == '|' || c == '{' || c == '}' ||
-           c == '^' || c == '\\';
+    return (url_stops[c >> 5] >> (c & 31)) & 1;
 }
 
 /* "://" at i. */
@@ -90,15 +98,27 @@ size_t tix__on_url(struct tix__text *t, size_t i, int *err)
             break;
         }
     }
-    if (!tix__try_hit(t, TIX_OBS_URL, tix__canon_url, k, j, scheme_defanged, err))
+    tix_buf *u = &t->out->scratch;
+    tix_buf_reset(u);
+    if (!tix__canon_url((const char *)p + k, j - k, u))
         return i + 1;
-    /* the host on its own */
+    tix__add_value(t, TIX_OBS_URL, k, j, u->p, u->len, scheme_defanged, err);
+    /* the host on its own, as the canonical URL spells it: after the
+     * scheme, "://" and the userinfo kept as written */
+    size_t hs = (size_t)((const char *)memchr(u->p, ':', u->len) - u->p) + 3 +
+                (h - a);
+    size_t hl = 0;
     if (p[h] == '[') {
-        tix__try_hit(t, TIX_OBS_IPV6, tix__canon_ipv6, h + 1, hend - 1, false, err);
-    } else if (all_digits_dots(p, h, hend)) {
-        tix__try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, h, hend, false, err);
+        while (hs + hl < u->len && u->p[hs + hl] != ']')
+            hl++;
+        tix__add_value(t, TIX_OBS_IPV6, h + 1, hend - 1, u->p + hs + 1, hl - 1,
+                       false, err);
     } else {
-        tix__try_hit(t, TIX_OBS_DOMAIN, tix__canon_domain, h, hend, false, err);
+        while (hs + hl < u->len && u->p[hs + hl] != ':' && u->p[hs + hl] != '/' &&
+               u->p[hs + hl] != '?' && u->p[hs + hl] != '#')
+            hl++;
+        tix__add_value(t, all_digits_dots(p, h, hend) ? TIX_OBS_IPV4 : TIX_OBS_DOMAIN,
+                       h, hend, u->p + hs, hl, false, err);
     }
     return j;
 }

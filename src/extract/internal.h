@@ -70,6 +70,7 @@ struct tix__text {
     struct tix__hits *out;
     size_t ecur; /* edit last looked at: the scan moves forward, so the
                   * next lookup starts here */
+    size_t url_from, url_to; /* no byte that ends a URL in [from, to) */
 };
 
 /* Find every hit in t and append those in range to t->out.

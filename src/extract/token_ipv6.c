@@ -28,12 +28,20 @@ size_t tix__on_colon(struct tix__text *t, size_t i, int *err)
     if (!(tix__is_hex(l) || l == ':') || !(tix__is_hex(r) || r == ':'))
         return i + 1;
     size_t s = i, e = i + 1;
-    while (s > 0 && v6_char(p[s - 1]) && i - s < 64)
+    while (s > 0 && v6_char(p[s - 1]) && i - s <= 64)
         s--;
-    while (e < t->n && v6_char(p[e]) && e - i < 64)
+    while (e < t->n && v6_char(p[e]) && e - s <= 64)
         e++;
-    if ((s > 0 && (tix__is_alnum(p[s - 1]) || v6_char(p[s - 1]))) ||
-        tix__is_alnum(at(t, e)) || v6_char(at(t, e)))
+    if (e - s > 64 || (s > 0 && v6_char(p[s - 1]))) {
+        /* far longer than any address: go on at the next dot (which may
+         * begin an IPv4 address or a name) or the end of the run, so a
+         * long run costs its length once, not once per colon */
+        size_t k = i + 1;
+        while (k < t->n && v6_char(p[k]) && p[k] != '.')
+            k++;
+        return k;
+    }
+    if ((s > 0 && tix__is_alnum(p[s - 1])) || tix__is_alnum(at(t, e)))
         return i + 1;
     while (s < e && p[s] == '.')
         s++;

@@ -33,9 +33,17 @@ size_t tix__on_url(struct tix__text *t, size_t i, int *err)
     bool scheme_defanged = false;
     if (tix__url_scheme((const char *)p + k, i - k, &scheme_defanged) == NULL)
         return i + 1;
+    /* where the URL stops; what earlier candidates learnt is reused, so a
+     * long run of "http://http://..." is read once, not once per colon */
     size_t j = i + 3;
+    bool known = j >= t->url_from && j <= t->url_to;
+    if (known)
+        j = t->url_to;
     while (j < t->n && !url_stop(p[j]) && j - k <= TIX_OBS_VALUE_MAX)
         j++;
+    if (!known)
+        t->url_from = i + 3;
+    t->url_to = j;
     if (j - k > TIX_OBS_VALUE_MAX)
         return i + 1;
 

@@ -1,4 +1,5 @@
 /* cmd_id.c - tix id: what tix makes of a value typed on the command line. */
+#include <errno.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -29,5 +30,9 @@ int cmd_id(int argc, char **argv)
         printf("%s\t%s\t%s\n", tix_obs_name(type), out.p, id);
     }
     tix_buf_free(&out);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("id", "write error: %s", strerror(errno));
+        status = 1;
+    }
     return status;
 }

@@ -26,10 +26,12 @@ void cli_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
 }
 
+static const char *running = "tix"; /* the command, for messages */
+
 int cli_write(FILE *f, const char *buf, size_t len)
 {
     if (len && fwrite(buf, 1, len, f) != len) {
-        fprintf(stderr, "tix: write error: %s\n", strerror(ferror(f) ? errno : EIO));
+        cli_error(running, "write error: %s", strerror(ferror(f) ? errno : EIO));
         return -1;
     }
     return 0;
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
                    commands[i].usage, commands[i].summary);
             return 0;
         }
+        running = commands[i].name;
         return commands[i].run(argc - 1, argv + 1);
     }
     fprintf(stderr, "tix: unknown command '%s'\n", name);

@@ -230,6 +230,16 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out)
             return false;
     }
     const char *tld = name + tld_at;
+    if (strcmp(tld, "onion") == 0) {
+        /* an onion service: its label is a key with a checksum */
+        size_t l = tld_at - 1, ls = l;
+        while (ls > 0 && name[ls - 1] != '.')
+            ls--;
+        if (!tix_onion_v3_valid(name + ls, l - ls))
+            return false;
+        tix_buf_add(out, name, len);
+        return true;
+    }
     int flags = tix__tld_flags(tld, len - (size_t)(tld - name));
     if (!(flags & TIX_TLD_KNOWN))
         return false;

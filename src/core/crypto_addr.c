@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "core/crypto_addr.h"
@@ -269,4 +270,44 @@ bool tix_xmr_valid(const char *s, size_t n)
     uint8_t h[32];
     tix_keccak256(b, len - 4, h);
     return memcmp(h, b + len - 4, 4) == 0;
+}
+
+bool tix_onion_v3_valid(const char *s, size_t n)
+{
+    if (n != 56)
+        return false;
+    uint8_t raw[35];
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int v;
+        if (c >= 'a' && c <= 'z')
+            v = c - 'a';
+        else if (c >= '2' && c <= '7')
+            v = c - '2' + 26;
+        else
+            return false;
+        acc = (acc << 5) | (uint32_t)v;
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            raw[o++] = (uint8_t)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (o != 35 || raw[34] != 3)
+        return false;
+    /* checksum = SHA3-256(".onion checksum" | pubkey | version)[:2] */
+    static const char prefix[] = ".onion checksum";
+    uint8_t msg[sizeof prefix - 1 + 33], md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    memcpy(msg, prefix, sizeof prefix - 1);
+    memcpy(msg + sizeof prefix - 1, raw, 32);
+    msg[sizeof msg - 1] = 3;
+    if (EVP_Digest(msg, sizeof msg, md, &mdlen, EVP_sha3_256(), NULL) != 1 ||
+        mdlen < 2)
+        return false;
+    return md[0] == raw[32] && md[1] == raw[33];
 }

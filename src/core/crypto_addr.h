@@ -18,4 +18,9 @@ bool tix_btc_valid(const char *s, size_t n);
  * block-wise base58 and a 4-byte Keccak-256 checksum. */
 bool tix_xmr_valid(const char *s, size_t n);
 
+/* A Tor v3 onion service label: 56 characters of base32 (a-z, 2-7, lower
+ * case) that decode to a 32-byte key, a 2-byte SHA3-256 checksum and
+ * version 3. */
+bool tix_onion_v3_valid(const char *s, size_t n);
+
 #endif

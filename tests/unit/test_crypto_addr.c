@@ -379,6 +379,25 @@ static void test_exact_buffers(void **state)
     }
 }
 
+/* Tor v3 onion labels: a real one, one built from a known key with the
+ * checksum computed by Python's hashlib.sha3_256, and broken variants. */
+static void test_onion_v3(void **state)
+{
+    (void)state;
+    assert_true(tix_onion_v3_valid(
+        "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad", 56));
+    assert_true(tix_onion_v3_valid("aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dyp3kead", 56));
+    /* one character changed, upper case, v2 length, bad alphabet */
+    assert_false(tix_onion_v3_valid(
+        "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczae", 56));
+    assert_false(tix_onion_v3_valid(
+        "DUCKDUCKGOGG42XJOC72X3SJASOWOARFBGCMVFIMAFTT6TWAGSWZCZAD", 56));
+    assert_false(tix_onion_v3_valid("expyuzz4wqqyqhjn", 16));
+    assert_false(tix_onion_v3_valid(
+        "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzcza1", 56));
+    assert_false(tix_onion_v3_valid("", 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_btc_not_terminated),
         cmocka_unit_test(test_btc_segwit_valid),
         cmocka_unit_test(test_btc_segwit_invalid),
+        cmocka_unit_test(test_onion_v3),
         cmocka_unit_test(test_xmr_known),
         cmocka_unit_test(test_xmr_built),
         cmocka_unit_test(test_xmr_block_overflow),

@@ -27,7 +27,8 @@
     X(SHA512, "sha512", "file")                  \
     X(BTC, "btc", "cryptocurrency-wallet")       \
     X(XMR, "xmr", "cryptocurrency-wallet")       \
-    X(CVE, "cve", "vulnerability")
+    X(CVE, "cve", "vulnerability")               \
+    X(ASN, "asn", "autonomous-system")
 
 typedef enum {
 #define X(e, n, s) TIX_OBS_##e,
@@ -73,8 +74,9 @@ tix_err tix_obs_identify(const char *in, size_t len, tix_obs_type *type,
 
 /* STIX 2.1 deterministic id of a canonical value: UUIDv5 in the SCO
  * namespace over the JCS serialisation of the id-contributing properties.
- * For types without a STIX SCO (cve, btc, xmr) the same scheme is applied to
- * the object tix exports them as (vulnerability name, wallet value). */
+ * An autonomous system contributes its number. For types without a STIX
+ * SCO (cve, btc, xmr) the same scheme is applied to the object tix exports
+ * them as (vulnerability name, wallet value). */
 tix_err tix_obs_stix_id(tix_obs_type t, const char *value, size_t len,
                         char out[TIX_STIX_ID_MAX], tix_diag *d);
 

@@ -498,3 +498,26 @@ bool tix__canon_xmr(const char *s, size_t n, tix_buf *out)
     return true;
 }
 
+
+bool tix__canon_asn(const char *s, size_t n, tix_buf *out)
+{
+    if (n < 3 || tix__lower((unsigned char)s[0]) != 'a' ||
+        tix__lower((unsigned char)s[1]) != 's')
+        return false;
+    size_t i = 2;
+    if (tix__lower((unsigned char)s[i]) == 'n')
+        i++;
+    if (i == n || n - i > 10 || s[i] == '0')
+        return false;
+    uint64_t v = 0;
+    for (; i < n; i++) {
+        if (!tix__is_digit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v == 0 || v > UINT32_MAX)
+        return false;
+    tix_buf_add(out, "AS", 2);
+    tix_buf_add_u64(out, v);
+    return true;
+}

@@ -41,6 +41,8 @@ bool tix__canon_email(const char *s, size_t n, tix_buf *out);
 /* Exactly 2*bytes hex digits, not one repeated digit; lower case. */
 bool tix__canon_hex(const char *s, size_t n, size_t bytes, tix_buf *out);
 bool tix__canon_cve(const char *s, size_t n, tix_buf *out);
+/* "AS13335", "ASN13335" (any case): AS1 to AS4294967295, as "AS13335". */
+bool tix__canon_asn(const char *s, size_t n, tix_buf *out);
 bool tix__canon_btc(const char *s, size_t n, tix_buf *out);
 bool tix__canon_xmr(const char *s, size_t n, tix_buf *out);
 

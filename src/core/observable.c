@@ -57,7 +57,7 @@ tix_err tix_obs_parse_types(const char *list, uint32_t *mask, tix_diag *d)
             return tix_diag_set(d, TIX_EINVAL,
                                 "unknown type '%.*s' (known: ip, hash, all, "
                                 "ipv4, ipv6, domain, url, email, md5, sha1, "
-                                "sha256, sha512, btc, xmr, cve)",
+                                "sha256, sha512, btc, xmr, cve, asn)",
                                 (int)n, p);
         }
         p += n;
@@ -87,6 +87,7 @@ tix_err tix_obs_canon(tix_obs_type t, const char *in, size_t len,
     case TIX_OBS_BTC: ok = tix__canon_btc(in, len, out); break;
     case TIX_OBS_XMR: ok = tix__canon_xmr(in, len, out); break;
     case TIX_OBS_CVE: ok = tix__canon_cve(in, len, out); break;
+    case TIX_OBS_ASN: ok = tix__canon_asn(in, len, out); break;
     default:
         return tix_diag_set(d, TIX_EINVAL, "unknown observable type %d", (int)t);
     }

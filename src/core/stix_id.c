@@ -70,6 +70,17 @@ tix_err tix_obs_stix_id(tix_obs_type t, const char *value, size_t len,
         tix_buf_adds(&b, "\"}}");
         break;
     }
+    case TIX_OBS_ASN:
+        /* a JSON number: the digits after "AS" (canonical: no zeros) */
+        if (len < 3 || memcmp(value, "AS", 2) != 0) {
+            tix_buf_free(&b);
+            return tix_diag_set(d, TIX_EINVAL, "'%.*s' is not a canonical asn",
+                                (int)(len > 40 ? 40 : len), value);
+        }
+        tix_buf_adds(&b, "{\"number\":");
+        tix_buf_add(&b, value + 2, len - 2);
+        tix_buf_adds(&b, "}");
+        break;
     case TIX_OBS_CVE:
         tix_buf_adds(&b, "{\"name\":\"");
         tix_buf_add_json(&b, value, len);

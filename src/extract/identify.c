@@ -54,7 +54,7 @@ tix_err tix_obs_identify(const char *in, size_t len, tix_obs_type *type,
         static const tix_obs_type order[] = {
             TIX_OBS_IPV4, TIX_OBS_IPV6, TIX_OBS_URL, TIX_OBS_EMAIL,
             TIX_OBS_MD5, TIX_OBS_SHA1, TIX_OBS_SHA256, TIX_OBS_SHA512,
-            TIX_OBS_BTC, TIX_OBS_XMR, TIX_OBS_CVE, TIX_OBS_DOMAIN,
+            TIX_OBS_BTC, TIX_OBS_XMR, TIX_OBS_CVE, TIX_OBS_ASN, TIX_OBS_DOMAIN,
         };
         uint8_t norm[TIX_OBS_VALUE_MAX];
         struct tix__edits ed = {0};

@@ -28,17 +28,19 @@ struct bm {
     uint64_t alnum, hex, e, b;
     uint64_t cont, lead; /* UTF-8 continuation byte; lead of a 2-3 byte
                           * sequence that may encode an IDN letter */
+    uint64_t ua, us;     /* 'A', 'S': "AS" begins an AS number */
 };
 
-#define BM_ALL(D, C, A, H, S, L, X, E, B, CO, LE)                           \
+#define BM_ALL(D, C, A, H, S, L, X, E, B, CO, LE, UA, US)                   \
     (struct bm){.dot = D, .colon = C, .at = A, .dash = H, .slash = S,       \
-                .alnum = L, .hex = X, .e = E, .b = B, .cont = CO, .lead = LE}
+                .alnum = L, .hex = X, .e = E, .b = B, .cont = CO, .lead = LE, \
+                .ua = UA, .us = US}
 
 static inline void bm_sse2(const uint8_t *p, struct bm *m)
 {
 #if defined(__SSE2__)
     uint64_t d = 0, c = 0, a = 0, h = 0, s = 0, l = 0, x = 0, e = 0, b = 0,
-             co = 0, le = 0;
+             co = 0, le = 0, ua = 0, us = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         __m128i y = _mm_or_si128(v, _mm_set1_epi8(0x20));
@@ -59,12 +61,14 @@ static inline void bm_sse2(const uint8_t *p, struct bm *m)
         co |= MM(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xC0)),
                                 _mm_set1_epi8((char)0x80)));
         le |= MM(_mm_cmpeq_epi8(_mm_min_epu8(lv, _mm_set1_epi8(0x2C)), lv));
+        ua |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('A')));
+        us |= MM(_mm_cmpeq_epi8(v, _mm_set1_epi8('S')));
         x |= MM(_mm_or_si128(af, digit));
         e |= MM(_mm_cmpeq_epi8(y, _mm_set1_epi8('e')));
         b |= MM(_mm_cmpeq_epi8(y, _mm_set1_epi8('b')));
 #undef MM
     }
-    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le);
+    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le, ua, us);
 #else
     memset(m, 0, sizeof *m);
     for (int i = 0; i < 64; i++) {
@@ -78,6 +82,8 @@ static inline void bm_sse2(const uint8_t *p, struct bm *m)
         if (tix__is_alnum(v)) m->alnum |= bit;
         if ((v & 0xC0) == 0x80) m->cont |= bit;
         if (v >= 0xC3 && v <= 0xEF) m->lead |= bit;
+        if (v == 'A') m->ua |= bit;
+        if (v == 'S') m->us |= bit;
         if (tix__is_hex(v)) m->hex |= bit;
         if (y == 'e') m->e |= bit;
         if (y == 'b') m->b |= bit;
@@ -92,7 +98,7 @@ __attribute__((target("avx2"), always_inline)) static inline void
 bm_avx2(const uint8_t *p, struct bm *m)
 {
     uint64_t d = 0, c = 0, a = 0, h = 0, s = 0, l = 0, x = 0, e = 0, b = 0,
-             co = 0, le = 0;
+             co = 0, le = 0, ua = 0, us = 0;
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
         __m256i y = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
@@ -113,12 +119,14 @@ bm_avx2(const uint8_t *p, struct bm *m)
         co |= MM(_mm256_cmpeq_epi8(_mm256_and_si256(v, _mm256_set1_epi8((char)0xC0)),
                                    _mm256_set1_epi8((char)0x80)));
         le |= MM(_mm256_cmpeq_epi8(_mm256_min_epu8(lv, _mm256_set1_epi8(0x2C)), lv));
+        ua |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('A')));
+        us |= MM(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('S')));
         x |= MM(_mm256_or_si256(af, digit));
         e |= MM(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('e')));
         b |= MM(_mm256_cmpeq_epi8(y, _mm256_set1_epi8('b')));
 #undef MM
     }
-    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le);
+    *m = BM_ALL(d, c, a, h, s, l, x, e, b, co, le, ua, us);
 }
 
 __attribute__((target("avx512f,avx512bw"), always_inline)) static inline void
@@ -141,7 +149,9 @@ bm_avx512(const uint8_t *p, struct bm *m)
                 _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xC0)),
                                        _mm512_set1_epi8((char)0x80)),
                 _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
-                                       _mm512_set1_epi8(0x2D)));
+                                       _mm512_set1_epi8(0x2D)),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('A')),
+                _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('S')));
 }
 #endif
 
@@ -295,7 +305,8 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
         }
         /* Anchors, filtered by their neighbours in the mask domain: a dot
          * between name bytes, a colon after a hex digit/colon or before a
-         * slash, an '@' before a name byte, a '-' after an 'e' (CVE-).
+         * slash, an '@' before a name byte, a '-' after an 'e' (CVE-), an 'A'
+         * before an 'S' (AS13335).
          * A name byte before a dot is a letter/digit or ends a UTF-8
          * sequence; after it, a letter/digit or a lead byte. */
         uint64_t name = cur.alnum | cur.cont;
@@ -312,7 +323,9 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
                          ? (cur.dot & name_before & name_after) |
                                (cur.colon & ((v6_before & v6_after) | slash_after)) |
                                (cur.at & name_after) |
-                               (cur.dash & (cur.e << 1 | e_top))
+                               (cur.dash & (cur.e << 1 | e_top)) |
+                               (cur.ua & (cur.us >> 1 |
+                                          (uint64_t)(blk + 64 < n && p[blk + 64] == 'S') << 63))
                          : 0;
         name_top = name >> 63;
         v6_top = v6 >> 63;
@@ -323,6 +336,10 @@ scan_loop(struct tix__text *t, masks_fn m, alnum_fn am)
             uint8_t c = p[i];
             if (c == '-') {
                 tix__on_dash(t, i, &err);
+                continue;
+            }
+            if (c == 'A') {
+                tix__on_asn(t, i, &err);
                 continue;
             }
             if (i < resume)

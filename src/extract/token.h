@@ -94,6 +94,7 @@ size_t tix__on_url(struct tix__text *t, size_t i, int *err);   /* "://" at i */
 size_t tix__on_colon(struct tix__text *t, size_t i, int *err); /* IPv6 */
 size_t tix__on_at(struct tix__text *t, size_t i, int *err);    /* e-mail */
 void tix__on_dash(struct tix__text *t, size_t i, int *err);    /* CVE */
+void tix__on_asn(struct tix__text *t, size_t i, int *err);     /* "AS" at i */
 /* A maximal run p[s..e) of letters and digits: hashes and wallets. */
 void tix__on_run(struct tix__text *t, size_t s, size_t e, int *err);
 

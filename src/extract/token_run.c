@@ -1,5 +1,5 @@
-/* token_run.c - CVE ids, and the long alphanumeric runs that are hashes or
- * wallet addresses. */
+/* token_run.c - CVE ids, AS numbers, and the long alphanumeric runs that
+ * are hashes or wallet addresses. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,3 +63,34 @@ void tix__on_run(struct tix__text *t, size_t s, size_t e, int *err)
 }
 
 /* First index >= i that is not a letter or digit, or n. */
+
+/* Bytes that may stand next to an AS number: space, punctuation of text,
+ * or NUL (a C string). Not '+' or '=' (base64), not other controls or high
+ * bytes (random data), which would turn noise like "+AS4+" into hits. */
+static bool asn_edge(uint8_t c)
+{
+    return c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+           c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
+           c == '}' || c == '<' || c == '>' || c == ',' || c == ';' ||
+           c == ':' || c == '"' || c == '\'' || c == '/' || c == '#' ||
+           c == '|' || c == '!' || c == '?' || c == '.' || c == '-';
+}
+
+/* "AS" at i (upper case, as reports write it): AS13335 or ASN13335. */
+void tix__on_asn(struct tix__text *t, size_t i, int *err)
+{
+    const uint8_t *p = t->p;
+    if (i > 0 && !asn_edge(p[i - 1]))
+        return;
+    size_t d = i + 2;
+    if (at(t, d) == 'N')
+        d++;
+    size_t e = d;
+    while (e < t->n && tix__is_digit(p[e]) && e - d <= 10)
+        e++;
+    uint8_t c = at(t, e);
+    if (e == d || (e < t->n && !asn_edge(c)) ||
+        (c == '.' && tix__is_digit(at(t, e + 1))))
+        return;
+    tix__try_hit(t, TIX_OBS_ASN, tix__canon_asn, i, e, false, err);
+}

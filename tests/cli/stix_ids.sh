@@ -35,6 +35,7 @@ STIX_TYPE = {
     "url": "url", "email": "email-addr", "md5": "file", "sha1": "file",
     "sha256": "file", "sha512": "file", "btc": "cryptocurrency-wallet",
     "xmr": "cryptocurrency-wallet", "cve": "vulnerability",
+    "asn": "autonomous-system",
 }
 HASH_ALGO = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 
@@ -44,6 +45,8 @@ def props(t, v):
         return {"hashes": {HASH_ALGO[t]: v}}
     if t == "cve":
         return {"name": v}
+    if t == "asn":
+        return {"number": int(v[2:])}
     return {"value": v}
 
 
@@ -251,6 +254,14 @@ for typed, canon in [
         ("CVE-2021-26855", None), ("CVE-2015-1635", None), ("CVE-2016-5195", None),
         ("CVE-2023-23397", None), ("CVE-2024-1234567", None)]:
     add("cve", typed, canon)
+
+for typed, canon in [
+        ("AS13335", None), ("AS15169", None), ("ASN9009", "AS9009"),
+        ("as3356", "AS3356"), ("AS1", None), ("AS4294967295", None),
+        ("AS64512", None), ("AS174", None), ("AS8075", None), ("AS16509", None),
+        ("Asn20473", "AS20473"), ("AS14061", None), ("AS24940", None),
+        ("AS200019", None), ("AS49505", None)]:
+    add("asn", typed, canon)
 
 # ---- run --------------------------------------------------------------------
 

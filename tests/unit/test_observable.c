@@ -71,12 +71,12 @@ static void test_names(void **state)
     (void)state;
     static const char *const names[] = {"ipv4", "ipv6", "domain", "url",
                                         "email", "md5", "sha1", "sha256",
-                                        "sha512", "btc", "xmr", "cve"};
+                                        "sha512", "btc", "xmr", "cve", "asn"};
     static const char *const stix[] = {
         "ipv4-addr", "ipv6-addr", "domain-name", "url", "email-addr", "file",
         "file", "file", "file", "cryptocurrency-wallet",
-        "cryptocurrency-wallet", "vulnerability"};
-    assert_int_equal(TIX_OBS_COUNT, 12);
+        "cryptocurrency-wallet", "vulnerability", "autonomous-system"};
+    assert_int_equal(TIX_OBS_COUNT, 13);
     for (int i = 0; i < TIX_OBS_COUNT; i++) {
         assert_string_equal(tix_obs_name((tix_obs_type)i), names[i]);
         assert_string_equal(tix_obs_stix_type((tix_obs_type)i), stix[i]);
@@ -486,7 +486,7 @@ static void test_parse_types(void **state)
     assert_int_equal(m, ip | hash);
     assert_int_equal(tix_obs_parse_types("all", &m, &d), TIX_EOK);
     assert_int_equal(m, TIX_OBS_ALL);
-    assert_int_equal(m, 0xfffu);
+    assert_int_equal(m, 0x1fffu); /* 13 types */
     assert_int_equal(tix_obs_parse_types("url", &m, &d), TIX_EOK);
     assert_int_equal(m, TIX_OBS_BIT(TIX_OBS_URL));
     assert_int_equal(tix_obs_parse_types("cve,xmr,email,domain", &m, &d), TIX_EOK);
@@ -728,9 +728,39 @@ static void test_uuid5(void **state)
     assert_int_equal(s[14], '5');
 }
 
+static void test_asn(void **state)
+{
+    (void)state;
+    struct { const char *in, *want; } ok[] = {
+        {"AS13335", "AS13335"}, {"ASN9009", "AS9009"}, {"as15169", "AS15169"},
+        {"AS4294967295", "AS4294967295"}, {"AS1", "AS1"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        tix_buf b = TIX_BUF_INIT(0);
+        assert_int_equal(tix_obs_canon(TIX_OBS_ASN, ok[i].in, strlen(ok[i].in), &b, NULL),
+                         TIX_EOK);
+        assert_string_equal(b.p, ok[i].want);
+        tix_buf_free(&b);
+    }
+    const char *bad[] = {"AS0", "AS4294967296", "AS012", "AS", "ASN", "AS12a",
+                         "13335", "AX13335", "AS 13335"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tix_buf b = TIX_BUF_INIT(0);
+        assert_int_equal(tix_obs_canon(TIX_OBS_ASN, bad[i], strlen(bad[i]), &b, NULL),
+                         TIX_EPARSE);
+        assert_int_equal(b.len, 0);
+        tix_buf_free(&b);
+    }
+    /* the STIX id hashes {"number":13335}: computed with Python's uuid5 */
+    char id[TIX_STIX_ID_MAX];
+    assert_int_equal(tix_obs_stix_id(TIX_OBS_ASN, "AS13335", 7, id, NULL), TIX_EOK);
+    assert_string_equal(id, "autonomous-system--0204c07d-e4dd-5f14-a3d5-c93cb1c5a9fc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_asn),
         cmocka_unit_test(test_canon_appends),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_ipv4),

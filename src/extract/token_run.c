@@ -65,14 +65,14 @@ void tix__on_run(struct tix__text *t, size_t s, size_t e, int *err)
 /* First index >= i that is not a letter or digit, or n. */
 
 /* Bytes that may stand next to an AS number: space, punctuation of text,
- * or NUL (a C string). Not '+' or '=' (base64), not other controls or high
- * bytes (random data), which would turn noise like "+AS4+" into hits. */
+ * or NUL (a C string). Not '+', '/' or '=' (base64), not other controls or
+ * high bytes (random data), which would turn noise like "+AS4/" into hits. */
 static bool asn_edge(uint8_t c)
 {
     return c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
            c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
            c == '}' || c == '<' || c == '>' || c == ',' || c == ';' ||
-           c == ':' || c == '"' || c == '\'' || c == '/' || c == '#' ||
+           c == ':' || c == '"' || c == '\'' || c == '#' ||
            c == '|' || c == '!' || c == '?' || c == '.' || c == '-';
 }
 

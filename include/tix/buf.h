@@ -34,7 +34,8 @@ void tix_buf_addf(tix_buf *b, const char *fmt, ...)
 #endif
     ;
 void tix_buf_add_u64(tix_buf *b, uint64_t v);
-/* Append s as the body of a JSON string (no quotes added). */
+/* Append s as the body of a JSON string (no quotes added): RFC 8785
+ * escapes; well-formed UTF-8 as is, other bytes >= 0x80 as \ufffd. */
 void tix_buf_add_json(tix_buf *b, const char *s, size_t n);
 /* Append s as one RFC 4180 CSV field, quoted only when needed. */
 void tix_buf_add_csv(tix_buf *b, const char *s, size_t n);

@@ -11,6 +11,7 @@ struct tix_cmd {
     int (*run)(int argc, char **argv);
     const char *usage; /* one line, after "tix NAME " */
     const char *summary;
+    const char *help;  /* the options, for "tix NAME --help" */
 };
 
 /* Print "tix: CMD: message" to stderr. */

@@ -9,9 +9,18 @@
 static const struct tix_cmd commands[] = {
     {"extract", cmd_extract,
      "[--types LIST] [--format jsonl|csv|text] [--unique] [--threads N] FILE...|-",
-     "find indicators in text and binary files"},
+     "find indicators in text and binary files",
+     "  --types LIST   comma-separated types: ipv4 ipv6 domain url email md5 sha1\n"
+     "                 sha256 sha512 btc xmr cve asn, or ip, hash, all (default)\n"
+     "  --format F     jsonl (default), csv or text\n"
+     "  --unique       each (type, value) once, with its count\n"
+     "  --threads N    threads to scan with; 0 means one per core (default 1)\n"
+     "  FILE, -        files to read; - is standard input\n"
+     "Defanged spellings (hxxp, [.], (dot), [@] ...) are read as what they stand\n"
+     "for; each hit has the byte offset of its first byte in the file.\n"},
     {"id", cmd_id, "VALUE...",
-     "print the type, canonical form and STIX 2.1 id of values"},
+     "print the type, canonical form and STIX 2.1 id of values",
+     "Each VALUE (defanged or not) is printed as TYPE<tab>CANONICAL<tab>STIX-ID.\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -65,8 +74,8 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) != 0)
             continue;
         if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-            printf("usage: tix %s %s\n%s\n", commands[i].name,
-                   commands[i].usage, commands[i].summary);
+            printf("usage: tix %s %s\n%s\n\n%s", commands[i].name,
+                   commands[i].usage, commands[i].summary, commands[i].help);
             return 0;
         }
         running = commands[i].name;

@@ -100,12 +100,52 @@ void tix_buf_add_u64(tix_buf *b, uint64_t v)
     tix_buf_add(b, tmp + i, sizeof tmp - i);
 }
 
+/* Length of the well-formed UTF-8 sequence at s[0..n), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, v = c & 0x1Fu, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, v = c & 0x0Fu, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, v = c & 0x07u, min = 0x10000;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return len;
+}
+
 void tix_buf_add_json(tix_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t run = 0; /* bytes copied verbatim in one go */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            /* well-formed UTF-8 passes through; anything else (a file
+             * name in Latin-1, say) becomes U+FFFD, so the JSON stays
+             * valid */
+            size_t len = utf8_len((const unsigned char *)s + i, n - i);
+            if (len) {
+                i += len - 1;
+                continue;
+            }
+            tix_buf_add(b, s + run, i - run);
+            tix_buf_add(b, "\\ufffd", 6);
+            run = i + 1;
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         tix_buf_add(b, s + run, i - run);

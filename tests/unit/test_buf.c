@@ -526,9 +526,26 @@ static void test_diag_long_message(void **state)
     assert_int_equal(d.msg[sizeof d.msg - 2], 'm');
 }
 
+/* Bytes that are not UTF-8 (a Latin-1 file name, a lone continuation byte,
+ * an overlong form, a surrogate) become \ufffd; UTF-8 passes through. */
+static void test_add_json_invalid_utf8(void **state)
+{
+    (void)state;
+    tix_buf b = TIX_BUF_INIT(0);
+    const char in[] = "caf\xe9 \x80 \xc0\xaf \xed\xa0\x80 \xc3\xa9\xe2\x82\xac";
+    tix_buf_add_json(&b, in, sizeof in - 1);
+    assert_string_equal(b.p, "caf\\ufffd \\ufffd \\ufffd\\ufffd "
+                             "\\ufffd\\ufffd\\ufffd \xc3\xa9\xe2\x82\xac");
+    tix_buf_reset(&b);
+    tix_buf_add_json(&b, "\xe2\x82", 2); /* cut short */
+    assert_string_equal(b.p, "\\ufffd\\ufffd");
+    tix_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_json_invalid_utf8),
         cmocka_unit_test(test_init_empty),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_add_zero_bytes),

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -25,7 +26,7 @@ enum fmt { FMT_JSONL, FMT_CSV, FMT_TEXT };
 #define FLUSH_AT (1u << 20)
 
 struct file {
-    const char *path;
+    char *path;      /* owned */
     char *json_path; /* path escaped for JSON */
     size_t json_path_len;
     char *csv_path;  /* path as a CSV field */
@@ -33,6 +34,8 @@ struct file {
     uint64_t size;
     int seekable;
     int failed; /* an error was reported for this file */
+    int opened; /* open() was tried (files are opened when first needed,
+                 * so thousands of them never hold thousands of fds) */
     int units_left;
     pthread_mutex_t lock;
 };
@@ -205,11 +208,32 @@ static void file_error(struct job *job, struct file *f, const char *msg)
     pthread_mutex_unlock(&job->lock);
 }
 
+/* The fd of f, opened by the first unit that needs it; -1 (reported once)
+ * when it cannot be opened. */
+static int file_fd(struct job *job, struct file *f)
+{
+    pthread_mutex_lock(&f->lock);
+    int err = 0;
+    if (!f->opened) {
+        f->opened = 1;
+        f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        if (f->fd < 0)
+            err = errno;
+    }
+    int fd = f->fd;
+    pthread_mutex_unlock(&f->lock);
+    if (err)
+        file_error(job, f, strerror(err));
+    return fd;
+}
+
 static void run_unit(struct worker *w)
 {
     struct unit *u = w->unit;
     tix_diag d = TIX_DIAG_INIT;
     tix_err rc;
+    if (file_fd(w->job, u->f) < 0)
+        return;
     if (u->f->seekable)
         rc = tix_scan_fd_range(w->scan, u->f->fd, u->start, u->end,
                                u->f->size, &d);
@@ -274,7 +298,87 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: tix extract [--types LIST] [--format jsonl|csv|text] "
-            "[--unique] [--threads N] FILE...|-\n");
+            "[--unique] [--threads N] [-r] FILE...|-\n");
+}
+
+/* ---- the paths to read ---------------------------------------------- */
+
+struct pathlist {
+    char **v;
+    size_t n, cap;
+    int oom;
+};
+
+static void pathlist_add(struct pathlist *pl, const char *path)
+{
+    if (pl->oom)
+        return;
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 64;
+        char **v = realloc(pl->v, cap * sizeof *v);
+        if (v == NULL) {
+            pl->oom = 1;
+            return;
+        }
+        pl->v = v;
+        pl->cap = cap;
+    }
+    if ((pl->v[pl->n] = strdup(path)) == NULL)
+        pl->oom = 1;
+    else
+        pl->n++;
+}
+
+static void pathlist_free(struct pathlist *pl)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        free(pl->v[i]);
+    free(pl->v);
+    memset(pl, 0, sizeof *pl);
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* nftw() takes no user pointer: the walk in progress */
+static struct pathlist *walk_into;
+static int walk_failed;
+
+static int walk_one(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_F && S_ISREG(st->st_mode)) {
+        pathlist_add(walk_into, path);
+    } else if (flag == FTW_DNR || flag == FTW_NS) {
+        cli_error("extract", "%s: %s", path, strerror(EACCES));
+        walk_failed = 1;
+    }
+    return walk_into->oom ? -1 : 0; /* symlinks and special files: skipped */
+}
+
+/* Add path; with recursive, a directory adds the regular files below it,
+ * in name order, without following symbolic links. */
+static int collect(struct pathlist *pl, const char *path, int recursive)
+{
+    struct stat st;
+    if (!recursive || strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+        pathlist_add(pl, path); /* errors are reported when it is planned */
+        return 0;
+    }
+    size_t first = pl->n;
+    walk_into = pl;
+    walk_failed = 0;
+    if (nftw(path, walk_one, 32, FTW_PHYS) != 0 && !pl->oom) {
+        cli_error("extract", "%s: %s", path, strerror(errno));
+        walk_failed = 1;
+    }
+    qsort(pl->v + first, pl->n - first, sizeof *pl->v, path_cmp);
+    return walk_failed;
 }
 
 int cmd_extract(int argc, char **argv)
@@ -284,15 +388,17 @@ int cmd_extract(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"unique", no_argument, NULL, 'u'},
         {"threads", required_argument, NULL, 'j'},
+        {"recursive", no_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
     uint32_t types = TIX_OBS_ALL;
     enum fmt fmt = FMT_JSONL;
     int unique = 0;
     long threads = 1;
+    int recursive = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "t:f:uj:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:f:uj:r", opts, NULL)) != -1) {
         tix_diag d = TIX_DIAG_INIT;
         char *end;
         switch (c) {
@@ -317,6 +423,9 @@ int cmd_extract(int argc, char **argv)
         case 'u':
             unique = 1;
             break;
+        case 'r':
+            recursive = 1;
+            break;
         case 'j':
             threads = strtol(optarg, &end, 10);
             if (*optarg == '\0' || *end != '\0' || threads < 0 || threads > 256) {
@@ -338,47 +447,58 @@ int cmd_extract(int argc, char **argv)
         return 2;
     }
 
-    int nfiles = argc - optind;
-    struct file *files = calloc((size_t)nfiles, sizeof *files);
+    /* the files: the paths given, and with -r the files below directories */
+    struct pathlist pl = {0};
+    int status = 0;
+    for (int i = optind; i < argc; i++)
+        if (collect(&pl, argv[i], recursive) != 0)
+            status = 1;
+    size_t nfiles = pl.n;
+    struct file *files = calloc(nfiles ? nfiles : 1, sizeof *files);
     struct job job = {.fmt = fmt, .unique = unique};
     pthread_mutex_init(&job.lock, NULL);
     pthread_cond_init(&job.turn, NULL);
     size_t cap_units = 0;
-    int status = 0;
-    if (files == NULL) {
+    if (files == NULL || pl.oom) {
         cli_error("extract", "out of memory");
+        pathlist_free(&pl);
+        free(files);
         return 1;
     }
 
-    /* open everything first: an unreadable file is reported once, the
-     * others are still processed */
-    for (int i = 0; i < nfiles; i++) {
+    /* Plan the work from stat(): files are opened when a worker first
+     * needs them, so thousands of files never hold thousands of fds. */
+    for (size_t i = 0; i < nfiles; i++) {
         struct file *f = &files[i];
-        f->path = argv[optind + i];
+        f->path = pl.v[i];
+        pl.v[i] = NULL;
         f->fd = -1;
         pthread_mutex_init(&f->lock, NULL);
+        struct stat st;
         if (strcmp(f->path, "-") == 0) {
             f->fd = dup(STDIN_FILENO);
-        } else {
-            f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
-        }
-        struct stat st;
-        if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+            f->opened = 1;
+            if (f->fd < 0 || fstat(f->fd, &st) != 0) {
+                cli_error("extract", "-: %s", strerror(errno));
+                f->failed = 1;
+                status = 1;
+                continue;
+            }
+            f->seekable = 0;
+        } else if (stat(f->path, &st) != 0) {
             cli_error("extract", "%s: %s", f->path, strerror(errno));
-            if (f->fd >= 0)
-                close(f->fd);
-            f->fd = -1;
+            f->failed = 1;
             status = 1;
             continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            cli_error("extract", "%s: %s", f->path, strerror(EISDIR));
-            close(f->fd);
-            f->fd = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            cli_error("extract", "%s: %s (-r reads the files below it)", f->path,
+                      strerror(EISDIR));
+            f->failed = 1;
             status = 1;
             continue;
+        } else {
+            f->seekable = S_ISREG(st.st_mode);
         }
-        f->seekable = S_ISREG(st.st_mode) && strcmp(f->path, "-") != 0;
         f->size = f->seekable ? (uint64_t)st.st_size : 0;
         f->json_path = escaped(f->path, 0);
         f->json_path_len = f->json_path ? strlen(f->json_path) : 0;
@@ -484,14 +604,16 @@ int cmd_extract(int argc, char **argv)
         status = 1;
     }
 out:
-    for (int i = 0; i < nfiles; i++) {
+    for (size_t i = 0; i < nfiles; i++) {
         if (files[i].fd >= 0)
             close(files[i].fd);
+        free(files[i].path);
         free(files[i].json_path);
         free(files[i].csv_path);
         pthread_mutex_destroy(&files[i].lock);
     }
     free(files);
+    pathlist_free(&pl);
     free(job.units);
     pthread_mutex_destroy(&job.lock);
     pthread_cond_destroy(&job.turn);

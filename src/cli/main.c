@@ -8,13 +8,15 @@
 
 static const struct tix_cmd commands[] = {
     {"extract", cmd_extract,
-     "[--types LIST] [--format jsonl|csv|text] [--unique] [--threads N] FILE...|-",
+     "[--types LIST] [--format jsonl|csv|text] [--unique] [--threads N] [-r] FILE...|-",
      "find indicators in text and binary files",
      "  --types LIST   comma-separated types: ipv4 ipv6 domain url email md5 sha1\n"
      "                 sha256 sha512 btc xmr cve asn, or ip, hash, all (default)\n"
      "  --format F     jsonl (default), csv or text\n"
      "  --unique       each (type, value) once, with its count\n"
      "  --threads N    threads to scan with; 0 means one per core (default 1)\n"
+     "  -r, --recursive  read the regular files below directories, in name\n"
+     "                 order (symbolic links are not followed)\n"
      "  FILE, -        files to read; - is standard input\n"
      "Defanged spellings (hxxp, [.], (dot), [@] ...) are read as what they stand\n"
      "for; each hit has the byte offset of its first byte in the file.\n"},

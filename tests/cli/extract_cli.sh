@@ -367,6 +367,45 @@ for cut, j, t in ((16 << 20, 20, "url"), (16 << 20, 20, "domain"),
 EOF
 rm -f "$BIG" "$T"/t1.* "$T"/t2.* "$T"/u1.* "$T"/u3.*
 
+# ---- directories: -r reads the files below, in name order, no symlinks ------
+
+R="$T/tree"
+mkdir -p "$R/b/deep" "$R/a" "$T/elsewhere"
+printf 'one 10.1.1.1\n' > "$R/b/deep/z.txt"
+printf 'two evil-two.com\n' > "$R/a/y.txt"
+printf 'three 10.3.3.3\n' > "$R/b/x.txt"
+printf 'outside 10.9.9.9\n' > "$T/elsewhere/o.txt"
+ln -s "$T/elsewhere/o.txt" "$R/a/link.txt"
+ln -s "$T/elsewhere" "$R/linkdir"
+"$TIX" extract --format text -r "$R" > "$T/r.out" || fail "extract -r: exit $?"
+want="$R/a/y.txt:4: domain evil-two.com
+$R/b/deep/z.txt:4: ipv4 10.1.1.1
+$R/b/x.txt:6: ipv4 10.3.3.3"
+[ "$(cat "$T/r.out")" = "$want" ] || fail "extract -r: got $(cat "$T/r.out")"
+set +e
+"$TIX" extract --format text "$R" "$R/b/x.txt" > "$T/nr.out" 2> "$T/nr.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "a directory without -r: exit $rc, want 1"
+[ "$(wc -l < "$T/nr.err")" -eq 1 ] && grep -q "^tix: extract: $R: " "$T/nr.err" ||
+    fail "a directory without -r: stderr $(cat "$T/nr.err")"
+grep -q "10.3.3.3" "$T/nr.out" || fail "a directory without -r: the file after it was not read"
+
+# ---- many files: opened one at a time, far more than the fd limit ----------
+
+M="$T/many"
+mkdir -p "$M"
+i=0
+while [ $i -lt 1500 ]; do
+    printf 'host%d.example.org\n' $i > "$M/f$i.txt"
+    i=$((i + 1))
+done
+(ulimit -n 48 && "$TIX" extract --threads 2 --unique --format csv "$M"/*.txt) > "$T/m.csv" ||
+    fail "1500 files with 48 descriptors: exit $?"
+[ "$(tail -n +2 "$T/m.csv" | wc -l)" -eq 1500 ] ||
+    fail "1500 files with 48 descriptors: $(tail -n +2 "$T/m.csv" | wc -l) values"
+rm -rf "$M" "$R" "$T/elsewhere"
+
 if [ $failures -ne 0 ]; then
     echo "$failures failure(s)"
     exit 1

@@ -34,6 +34,8 @@ void tix_buf_addf(tix_buf *b, const char *fmt, ...)
 #endif
     ;
 void tix_buf_add_u64(tix_buf *b, uint64_t v);
+/* Write v in decimal to out (no NUL); returns the number of digits. */
+size_t tix_fmt_u64(char out[20], uint64_t v);
 /* Append s as the body of a JSON string (no quotes added): RFC 8785
  * escapes; well-formed UTF-8 as is, other bytes >= 0x80 as \ufffd. */
 void tix_buf_add_json(tix_buf *b, const char *s, size_t n);

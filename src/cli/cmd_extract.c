@@ -83,18 +83,6 @@ static bool json_plain(const char *s, size_t n)
 #define PUT(lit) (memcpy(q, lit, sizeof lit - 1), q += sizeof lit - 1)
 #define PUTN(s, n) (memcpy(q, s, n), q += (n))
 
-static char *put_u64(char *q, uint64_t v)
-{
-    char tmp[20];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    memcpy(q, tmp + i, sizeof tmp - i);
-    return q + (sizeof tmp - i);
-}
-
 static void add_jsonl(struct worker *w, const tix_hit *h)
 {
     tix_buf *b = &w->out;
@@ -124,7 +112,7 @@ static void add_jsonl(struct worker *w, const tix_hit *h)
     PUT("\",\"file\":\"");
     PUTN(f->json_path, f->json_path_len);
     PUT("\",\"offset\":");
-    q = put_u64(q, h->offset);
+    q += tix_fmt_u64(q, h->offset);
     PUT(",\"encoding\":\"");
     PUTN(enc, el);
     if (h->defanged)

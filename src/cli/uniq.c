@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/uniq.h"
+#include "tix/hash.h"
 
 void uniq_init(struct uniq *u)
 {
@@ -13,17 +14,7 @@ void uniq_init(struct uniq *u)
 
 static uint32_t hash(tix_obs_type type, const char *v, size_t n)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)type;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)v[i]) * 16777619u;
-    /* FNV's low bits depend only on the inputs' low bits; the table is
-     * indexed by them, so mix (murmur3's finaliser) */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return tix_hash32(v, n, (uint32_t)type);
 }
 
 static int grow(struct uniq *u)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "tix/buf.h"
 
 void tix_buf_init(tix_buf *b, size_t max)
@@ -89,41 +90,22 @@ void tix_buf_addf(tix_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void tix_buf_add_u64(tix_buf *b, uint64_t v)
+size_t tix_fmt_u64(char out[20], uint64_t v)
 {
-    char tmp[24];
+    char tmp[20];
     size_t i = sizeof tmp;
     do {
         tmp[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    tix_buf_add(b, tmp + i, sizeof tmp - i);
+    memcpy(out, tmp + i, sizeof tmp - i);
+    return sizeof tmp - i;
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+void tix_buf_add_u64(tix_buf *b, uint64_t v)
 {
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, v = c & 0x1Fu, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, v = c & 0x0Fu, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, v = c & 0x07u, min = 0x10000;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    return len;
+    char tmp[20];
+    tix_buf_add(b, tmp, tix_fmt_u64(tmp, v));
 }
 
 void tix_buf_add_json(tix_buf *b, const char *s, size_t n)
@@ -136,7 +118,8 @@ void tix_buf_add_json(tix_buf *b, const char *s, size_t n)
             /* well-formed UTF-8 passes through; anything else (a file
              * name in Latin-1, say) becomes U+FFFD, so the JSON stays
              * valid */
-            size_t len = utf8_len((const unsigned char *)s + i, n - i);
+            uint32_t cp;
+            size_t len = tix__utf8_decode((const uint8_t *)s + i, n - i, &cp);
             if (len) {
                 i += len - 1;
                 continue;

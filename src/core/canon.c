@@ -396,7 +396,6 @@ bool tix__canon_url(const char *s, size_t n, tix_buf *out)
 
 /* ---- e-mail ---------------------------------------------------------- */
 
-bool tix__email_local_char(unsigned char c);
 bool tix__email_local_char(unsigned char c)
 {
     return tix__is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||

@@ -38,6 +38,8 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out);
  * (defanged schemes accepted and refanged). */
 bool tix__canon_url(const char *s, size_t n, tix_buf *out);
 bool tix__canon_email(const char *s, size_t n, tix_buf *out);
+/* May c be in the local part of an e-mail address (as tix reads them)? */
+bool tix__email_local_char(unsigned char c);
 /* Exactly 2*bytes hex digits, not one repeated digit; lower case. */
 bool tix__canon_hex(const char *s, size_t n, size_t bytes, tix_buf *out);
 bool tix__canon_cve(const char *s, size_t n, tix_buf *out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "tix/hash.h"
 
 static const psl_ctx_t *psl_ctx;
 static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
@@ -22,24 +23,9 @@ static uint32_t deep_off[DEEP_SLOTS]; /* 1 + offset into deep_str; 0 empty */
 static char *deep_str;
 static bool deep_known;
 
-static uint32_t fnv(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    /* FNV's low bits depend only on the inputs' low bits: mix before the
-     * table takes them (murmur3's finaliser) */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 static bool deep_has(const char *key, size_t n)
 {
-    for (uint32_t h = fnv(key, n) % DEEP_SLOTS;; h = (h + 1) % DEEP_SLOTS) {
+    for (uint32_t h = tix_hash32(key, n, 0) % DEEP_SLOTS;; h = (h + 1) % DEEP_SLOTS) {
         if (deep_off[h] == 0)
             return false;
         const char *k = deep_str + deep_off[h] - 1;
@@ -74,7 +60,7 @@ static int deep_insert(tix_buf *keys, const char *key, size_t kn, size_t *used)
     if (keys->err != TIX_EOK)
         return -1;
     deep_str = keys->p; /* may move as it grows: lookups use offsets */
-    uint32_t h = fnv(key, kn) % DEEP_SLOTS;
+    uint32_t h = tix_hash32(key, kn, 0) % DEEP_SLOTS;
     while (deep_off[h])
         h = (h + 1) % DEEP_SLOTS;
     deep_off[h] = (uint32_t)off + 1;
@@ -190,7 +176,7 @@ int tix__tld_flags(const char *tld, size_t n)
 {
     if (n == 0 || n >= sizeof tld_cache[0].name)
         return 0;
-    struct tld_slot *slot = &tld_cache[fnv(tld, n) % TLD_CACHE];
+    struct tld_slot *slot = &tld_cache[tix_hash32(tld, n, 0) % TLD_CACHE];
     if (slot->known && memcmp(slot->name, tld, n) == 0 && slot->name[n] == 0)
         return (slot->known > 0 ? TIX_TLD_KNOWN : 0) | (slot->deep ? TIX_TLD_DEEP : 0);
     char z[25];

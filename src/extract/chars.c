@@ -4,40 +4,13 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "core/utf8.h"
 #include "extract/token.h"
-
-/* Decode one UTF-8 sequence; 0 when malformed, overlong or a surrogate. */
-static size_t u8_decode(const uint8_t *p, size_t n, uint32_t *cp)
-{
-    uint8_t c = p[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if (c < 0xF0) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else {
-        len = 4, v = c & 0x07, min = 0x10000;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (p[i] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 size_t tix__u8_name_letter(const uint8_t *p, size_t n)
 {
     uint32_t cp;
-    size_t len = n ? u8_decode(p, n, &cp) : 0;
+    size_t len = tix__utf8_decode(p, n, &cp);
     if (len == 0)
         return 0;
     /* Letters of the scripts IDNs are written in; punctuation, symbols,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "extract/token.h"
 
 /* Index of the first edit that ends after i (t->ed->n if none). Lookups
@@ -76,14 +77,8 @@ static int add_hit(struct tix__text *t, tix_obs_type type, size_t s, size_t e,
             h->vals.p[mark] = '\0';
         return err == TIX_EOK ? 0 : -1;
     }
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 256;
-        struct tix__rec *v = realloc(h->v, cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (tix__grow(&h->v, &h->cap, h->n, sizeof *h->v, 256) != 0)
+        return -1;
     /* keep the list in offset order: hits arrive almost sorted (a run is
      * seen before the anchors of its block), so this moves a few at most */
     size_t at_ = h->n;

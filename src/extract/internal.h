@@ -78,10 +78,8 @@ struct tix__text {
 int tix__scan_text(struct tix__text *t);
 
 /* Block masks (bit i for byte p[i]) in the widest vectors the CPU has,
- * set by tix__simd_init(). openers: [ ( { \ followed by a byte that can
- * begin a defanged body (. : @ d a, any case). u16: a printable ASCII byte
- * followed by NUL. Both read p[64]. */
-extern uint64_t (*tix__openers64)(const uint8_t *p);
+ * set by tix__simd_init(). u16: a printable ASCII byte followed by NUL
+ * (reads p[64]). */
 extern uint64_t (*tix__u16_64)(const uint8_t *p);
 /* One pass over p[0..n): the index of the first defang opener candidate
  * (n if none) and whether any byte is NUL (UTF-16 strings need one). */
@@ -92,9 +90,12 @@ extern size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero);
 extern size_t (*tix__next_opener64)(const uint8_t *p, size_t i, size_t n);
 extern size_t (*tix__next_u16_64)(const uint8_t *p, size_t i, size_t n);
 void tix__simd_init(void);
+/* For tix__simd_limit: the same, no wider than level. */
+void tix__simd_pick(int level);
 
-/* For tests: use at most SIMD level (0 SSE2, 1 AVX2, 2 AVX-512BW) from
- * now on; returns the level that will be used. Not thread-safe. */
+/* For tests: use at most SIMD level (0 SSE2 or scalar, 1 AVX2, 2 AVX-512BW)
+ * from now on, in every pass; returns the level that will be used. Not
+ * thread-safe. */
 int tix__simd_limit(int level);
 
 /* Sort t->out by offset and deliver it; clears it. */

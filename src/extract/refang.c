@@ -6,6 +6,7 @@
 
 
 #include "core/canon.h"
+#include "core/grow.h"
 #include "extract/internal.h"
 
 /* Next index >= i holding one of [ ( { \\ , or n. */
@@ -83,14 +84,8 @@ static bool match_at(const uint8_t *p, size_t i, size_t n, size_t *rawlen,
 static int push_edit(struct tix__edits *ed, uint32_t q, uint32_t qend,
                      uint32_t shift)
 {
-    if (ed->n == ed->cap) {
-        size_t cap = ed->cap ? ed->cap * 2 : 64;
-        struct tix__edit *v = realloc(ed->v, cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        ed->v = v;
-        ed->cap = cap;
-    }
+    if (tix__grow(&ed->v, &ed->cap, ed->n, sizeof *ed->v, 64) != 0)
+        return -1;
     ed->v[ed->n++] = (struct tix__edit){q, qend, shift};
     return 0;
 }

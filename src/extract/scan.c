@@ -208,18 +208,33 @@ static tix_err scan_window(tix_scan *s, uint64_t lo, uint64_t hi, tix_diag *d)
     return scan_buf(s, s->buf, s->len, lo, hi, d);
 }
 
-static tix_err slide(tix_scan *s, tix_diag *d)
+/* The end of what a window [base, base + len) may report: all of it at the
+ * end of the input, else all but the context the next window needs; never
+ * past end. */
+static uint64_t report_end(uint64_t base, uint64_t len, bool eof, uint64_t end)
 {
-    uint64_t hi = s->base + s->len - TIX__MARGIN;
-    tix_err rc = scan_window(s, s->next, hi, d);
-    if (rc != TIX_EOK)
-        return rc;
+    uint64_t hi = eof ? base + len : base + len - TIX__MARGIN;
+    return hi < end ? hi : end;
+}
+
+/* Hits below hi are reported: keep the context before hi that the next
+ * window needs, drop the rest. */
+static void keep_context(tix_scan *s, uint64_t hi)
+{
     uint64_t keep_from = hi - TIX__MARGIN;
     size_t drop = (size_t)(keep_from - s->base);
     memmove(s->buf, s->buf + drop, s->len - drop);
     s->len -= drop;
     s->base = keep_from;
-    return TIX_EOK;
+}
+
+static tix_err slide(tix_scan *s, tix_diag *d)
+{
+    uint64_t hi = report_end(s->base, s->len, false, UINT64_MAX);
+    tix_err rc = scan_window(s, s->next, hi, d);
+    if (rc == TIX_EOK)
+        keep_context(s, hi);
+    return rc;
 }
 
 tix_err tix_scan_feed(tix_scan *s, const void *data, size_t len, tix_diag *d)
@@ -309,19 +324,13 @@ tix_err tix_scan_fd_range(tix_scan *s, int fd, uint64_t start, uint64_t end,
             s->len += (size_t)r;
         }
         bool eof = s->base + s->len >= size || s->len < s->cap;
-        uint64_t hi = eof ? s->base + s->len : s->base + s->len - TIX__MARGIN;
-        if (hi > end)
-            hi = end;
+        uint64_t hi = report_end(s->base, s->len, eof, end);
         tix_err rc = scan_window(s, s->next, hi, d);
         if (rc != TIX_EOK || eof || hi >= end) {
             reset(s);
             return rc;
         }
-        uint64_t keep_from = hi - TIX__MARGIN;
-        size_t drop = (size_t)(keep_from - s->base);
-        memmove(s->buf, s->buf + drop, s->len - drop);
-        s->len -= drop;
-        s->base = keep_from;
+        keep_context(s, hi);
     }
     reset(s);
     return TIX_EOK;
@@ -341,10 +350,7 @@ tix_err tix_scan_mem_range(tix_scan *s, const void *data, uint64_t size,
          * TIX__WINDOW to report, context after */
         uint64_t base = next > TIX__MARGIN ? next - TIX__MARGIN : 0;
         uint64_t len = size - base < s->cap ? size - base : s->cap;
-        bool eof = base + len == size;
-        uint64_t hi = eof ? size : base + len - TIX__MARGIN;
-        if (hi > end)
-            hi = end;
+        uint64_t hi = report_end(base, len, base + len == size, end);
         s->base = base;
         rc = scan_buf(s, p + base, (size_t)len, next, hi, d);
         next = hi;

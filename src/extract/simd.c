@@ -195,34 +195,51 @@ NEXT_FN(next_u16_avx512, u16_avx512, __attribute__((target("avx512f,avx512bw")))
 
 size_t (*tix__next_opener64)(const uint8_t *p, size_t i, size_t n) = next_opener_scalar;
 size_t (*tix__next_u16_64)(const uint8_t *p, size_t i, size_t n) = next_u16_scalar;
-uint64_t (*tix__openers64)(const uint8_t *p) = openers_scalar;
 size_t (*tix__prescan)(const uint8_t *p, size_t n, bool *zero) = prescan_scalar;
 uint64_t (*tix__u16_64)(const uint8_t *p) = u16_scalar;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void pick(void)
+/* Use the widest vectors the CPU has, but none wider than level (0: none,
+ * 1: AVX2, 2: AVX-512BW). */
+static void pick_level(int level)
 {
+    tix__u16_64 = u16_scalar;
+    tix__prescan = prescan_scalar;
+    tix__next_opener64 = next_opener_scalar;
+    tix__next_u16_64 = next_u16_scalar;
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2")) {
-        tix__openers64 = openers_avx2;
+    if (level >= 1 && __builtin_cpu_supports("avx2")) {
         tix__u16_64 = u16_avx2;
         tix__prescan = prescan_avx2;
         tix__next_opener64 = next_opener_avx2;
         tix__next_u16_64 = next_u16_avx2;
     }
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f")) {
-        tix__openers64 = openers_avx512;
+    if (level >= 2 && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512f")) {
         tix__u16_64 = u16_avx512;
         tix__prescan = prescan_avx512;
         tix__next_opener64 = next_opener_avx512;
         tix__next_u16_64 = next_u16_avx512;
     }
+#else
+    (void)level;
 #endif
+}
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void pick(void)
+{
+    pick_level(2);
 }
 
 void tix__simd_init(void)
 {
     pthread_once(&once, pick);
+}
+
+void tix__simd_pick(int level)
+{
+    pthread_once(&once, pick);
+    pick_level(level);
 }

@@ -212,6 +212,7 @@ block_masks(masks_fn m, const uint8_t *p, size_t i, size_t n, struct bm *out)
     m(tmp, out);
 }
 
+/* First index >= i that is not a letter or digit, or n. */
 __attribute__((always_inline)) static inline size_t
 alnum_run_end(alnum_fn m, const uint8_t *p, size_t i, size_t n)
 {
@@ -398,6 +399,7 @@ int tix__simd_limit(int level)
 {
     pthread_once(&cls_once, scan_init);
     simd_cap = level;
+    tix__simd_pick(level); /* the refang and UTF-16 passes too */
 #if defined(__x86_64__)
     if (level >= 2 && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512f"))

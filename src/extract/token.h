@@ -51,7 +51,6 @@ static inline size_t name_char(const struct tix__text *t, size_t i)
 /* Start of the host-name character that ends just before i, or i. */
 size_t tix__name_char_back(const struct tix__text *t, size_t i);
 
-bool tix__email_local_char(unsigned char c);
 
 static inline size_t count_byte(const uint8_t *p, size_t s, size_t e, uint8_t c)
 {
@@ -69,7 +68,14 @@ static inline bool all_digits_dots(const uint8_t *p, size_t s, size_t e)
     return true;
 }
 
-/* ---- hits (hit.c) */
+/* ---- hits (hits.c) */
+
+/* Is the type asked for? Parsers whose next step does not depend on a
+ * value's validity skip validating values nobody asked for. */
+static inline bool tix__wanted(const struct tix__text *t, tix_obs_type type)
+{
+    return (t->ex->types & TIX_OBS_BIT(type)) != 0;
+}
 
 typedef bool (*canon_fn)(const char *, size_t, tix_buf *);
 

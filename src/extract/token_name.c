@@ -61,6 +61,31 @@ static bool idn_labels_ok(const uint8_t *p, size_t s, size_t e)
     return true;
 }
 
+/* The shape of a dotted token, from the classes of its bytes: what all
+ * and any of its bytes are, the same for its last label, where that label
+ * starts and how many dots there are. */
+struct shape {
+    uint8_t all, any, label, label_all;
+    size_t l, dots;
+};
+#define SHAPE_INIT {0xff, 0, 0, 0xff, 0, 0}
+
+/* Add the byte at k, of class c, to the shape. */
+static inline void shape_take(struct shape *sh, uint8_t c, size_t k)
+{
+    if (c & C_DOT) {
+        sh->dots++;
+        sh->l = k + 1;
+        sh->label = 0;
+        sh->label_all = 0xff;
+        return;
+    }
+    sh->all &= c;
+    sh->any |= c;
+    sh->label |= c;
+    sh->label_all &= c;
+}
+
 /* '.' at i, between two name characters. Returns the index scanning may
  * resume from. */
 size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
@@ -69,30 +94,21 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
     size_t n = t->n;
     /* Expand over name bytes and dots, and classify on the way: the first
      * label to the left of the anchor, the rest to its right. */
-    uint8_t all = 0xff, any = 0, label = 0, label_all = 0xff;
-    size_t s = i, e = i + 1, l = i + 1, dots = 1;
+    struct shape sh = SHAPE_INIT;
+    size_t s = i, e = i + 1;
     for (; s > 0 && i - s <= NAME_TOKEN_MAX; s--) {
         uint16_t c = tix__cls[p[s - 1]];
         if (!(c & (C_NAME | C_DOT)))
             break;
-        all &= (uint8_t)c;
-        any |= (uint8_t)c;
+        sh.all &= (uint8_t)c;
+        sh.any |= (uint8_t)c;
     }
+    shape_take(&sh, C_DOT, i);
     for (; e < n && e - s <= NAME_TOKEN_MAX; e++) {
         uint16_t c = tix__cls[p[e]];
         if (!(c & (C_NAME | C_DOT)))
             break;
-        if (c & C_DOT) {
-            dots++;
-            l = e + 1;
-            label = 0;
-            label_all = 0xff;
-            continue;
-        }
-        all &= (uint8_t)c;
-        any |= (uint8_t)c;
-        label |= (uint8_t)c;
-        label_all &= (uint8_t)c;
+        shape_take(&sh, (uint8_t)c, e);
     }
     bool reclassify = false;
     if ((s > 0 && p[s - 1] >= 0x80) || (e < n && p[e] >= 0x80)) {
@@ -130,23 +146,13 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
 
     if (reclassify) {
         /* the token changed: classify it again */
-        all = 0xff, any = 0, label = 0, label_all = 0xff;
-        l = s, dots = 0;
-        for (size_t k = s; k < e; k++) {
-            uint8_t c = (uint8_t)tix__cls[p[k]];
-            if (c & C_DOT) {
-                dots++;
-                l = k + 1;
-                label = 0;
-                label_all = 0xff;
-                continue;
-            }
-            all &= c;
-            any |= c;
-            label |= c;
-            label_all &= c;
-        }
+        sh = (struct shape)SHAPE_INIT;
+        sh.l = s;
+        for (size_t k = s; k < e; k++)
+            shape_take(&sh, (uint8_t)tix__cls[p[k]], k);
     }
+    uint8_t all = sh.all, any = sh.any, label = sh.label, label_all = sh.label_all;
+    size_t l = sh.l, dots = sh.dots;
     if (all & C_DIGIT) {
         size_t ee = e;
         if (after == '/') {
@@ -159,7 +165,7 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
                 !(c == '.' && (tix__cls[at(t, d + 1)] & C_DIGIT)))
                 ee = d;
         }
-        if (dots != 3)
+        if (dots != 3 || !tix__wanted(t, TIX_OBS_IPV4))
             return resume;
         if (!tix__try_hit(t, TIX_OBS_IPV4, tix__canon_ipv4, s, ee, false, err) &&
             ee != e)
@@ -171,6 +177,8 @@ size_t tix__on_dot(struct tix__text *t, size_t i, int *err)
     if ((label & (C_UPPER | C_LOWER)) == (C_UPPER | C_LOWER))
         return resume;
     /* every top-level domain is letters, or an A-label */
+    if (!tix__wanted(t, TIX_OBS_DOMAIN))
+        return resume;
     bool letters = (label_all & C_ALNUM) && !(label & C_DIGIT);
     if (!(label & C_HI) && !(letters && e - l >= 2) &&
         !(e - l > 4 && memcmp(p + l, "xn--", 4) == 0))

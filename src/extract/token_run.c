@@ -9,7 +9,8 @@
 void tix__on_dash(struct tix__text *t, size_t i, int *err)
 {
     const uint8_t *p = t->p;
-    if (i < 3 || tix__lower(p[i - 1]) != 'e' || tix__lower(p[i - 2]) != 'v' ||
+    if (!tix__wanted(t, TIX_OBS_CVE) ||
+        i < 3 || tix__lower(p[i - 1]) != 'e' || tix__lower(p[i - 2]) != 'v' ||
         tix__lower(p[i - 3]) != 'c' || (i > 3 && tix__is_alnum(p[i - 4])))
         return;
     size_t e = i + 1;
@@ -38,31 +39,35 @@ static bool base58_run(const uint8_t *p, size_t s, size_t e)
 /* A maximal run p[s..e) of 14 or more letters and digits. */
 void tix__on_run(struct tix__text *t, size_t s, size_t e, int *err)
 {
+    static const struct {
+        size_t len;
+        tix_obs_type type;
+        canon_fn fn;
+    } hashes[] = {
+        {32, TIX_OBS_MD5, canon_md5},
+        {40, TIX_OBS_SHA1, canon_sha1},
+        {64, TIX_OBS_SHA256, canon_sha256},
+        {128, TIX_OBS_SHA512, canon_sha512},
+    };
     const uint8_t *p = t->p;
     size_t len = e - s;
-    bool hit = false;
-    switch (len) {
-    case 32: hit = tix__try_hit(t, TIX_OBS_MD5, canon_md5, s, e, false, err); break;
-    case 40: hit = tix__try_hit(t, TIX_OBS_SHA1, canon_sha1, s, e, false, err); break;
-    case 64: hit = tix__try_hit(t, TIX_OBS_SHA256, canon_sha256, s, e, false, err); break;
-    case 128: hit = tix__try_hit(t, TIX_OBS_SHA512, canon_sha512, s, e, false, err); break;
-    default: break;
-    }
-    if (hit)
-        return;
+    for (size_t k = 0; k < sizeof hashes / sizeof hashes[0]; k++)
+        if (len == hashes[k].len && tix__wanted(t, hashes[k].type) &&
+            tix__try_hit(t, hashes[k].type, hashes[k].fn, s, e, false, err))
+            return; /* a hash is nothing else */
+    bool btc = tix__wanted(t, TIX_OBS_BTC);
     if (len >= 26 && len <= 35 && (p[s] == '1' || p[s] == '3')) {
-        if (base58_run(p, s, e))
+        if (btc && base58_run(p, s, e))
             tix__try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
     } else if (len <= 90 && tix__lower(p[s]) == 'b' &&
                tix__lower(p[s + 1]) == 'c' && p[s + 2] == '1') {
-        tix__try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
+        if (btc)
+            tix__try_hit(t, TIX_OBS_BTC, tix__canon_btc, s, e, false, err);
     } else if ((len == 95 || len == 106) && (p[s] == '4' || p[s] == '8')) {
-        if (base58_run(p, s, e))
+        if (tix__wanted(t, TIX_OBS_XMR) && base58_run(p, s, e))
             tix__try_hit(t, TIX_OBS_XMR, tix__canon_xmr, s, e, false, err);
     }
 }
-
-/* First index >= i that is not a letter or digit, or n. */
 
 /* Bytes that may stand next to an AS number: space, punctuation of text,
  * or NUL (a C string). Not '+', '/' or '=' (base64), not other controls or
@@ -80,7 +85,7 @@ static bool asn_edge(uint8_t c)
 void tix__on_asn(struct tix__text *t, size_t i, int *err)
 {
     const uint8_t *p = t->p;
-    if (i > 0 && !asn_edge(p[i - 1]))
+    if (!tix__wanted(t, TIX_OBS_ASN) || (i > 0 && !asn_edge(p[i - 1])))
         return;
     size_t d = i + 2;
     if (at(t, d) == 'N')

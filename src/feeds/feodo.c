@@ -1,0 +1,4 @@
+/* feodo.c - placeholder until the importer lands. */
+#include "feeds/internal.h"
+tix_err feed_feodo_csv(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }
+tix_err feed_feodo_json(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }

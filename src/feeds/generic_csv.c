@@ -1,0 +1,3 @@
+/* generic_csv.c - placeholder until the importer lands. */
+#include "feeds/internal.h"
+tix_err feed_generic_csv(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }

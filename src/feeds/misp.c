@@ -1,0 +1,3 @@
+/* misp.c - placeholder until the importer lands. */
+#include "feeds/internal.h"
+tix_err feed_misp(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }

@@ -1,0 +1,4 @@
+/* threatfox.c - placeholder until the importer lands. */
+#include "feeds/internal.h"
+tix_err feed_threatfox_csv(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }
+tix_err feed_threatfox_json(feed_ctx *c) { return tix_diag_set(c->d, TIX_EUNSUPPORTED, "not yet"); }

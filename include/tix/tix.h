@@ -8,5 +8,9 @@
 #include "tix/buf.h"
 #include "tix/observable.h"
 #include "tix/extract.h"
+#include "tix/time.h"
+#include "tix/feed.h"
+#include "tix/store.h"
+#include "tix/ingest.h"
 
 #endif

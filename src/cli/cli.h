@@ -24,7 +24,19 @@ void cli_error(const char *cmd, const char *fmt, ...)
 /* Write all of buf to f; on failure report and return -1. */
 int cli_write(FILE *f, const char *buf, size_t len);
 
+/* The store: --db PATH, else $TIX_DB, else ./tix.db. */
+void cli_set_db(const char *path);
+const char *cli_db(void);
+/* Open it (TIX_STORE_* flags); on failure report and return -1. */
+int cli_open_store(const char *cmd, unsigned flags, tix_store **out);
+
 int cmd_extract(int argc, char **argv);
 int cmd_id(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_source(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -23,6 +23,51 @@ static const struct tix_cmd commands[] = {
     {"id", cmd_id, "VALUE...",
      "print the type, canonical form and STIX 2.1 id of values",
      "Each VALUE (defanged or not) is printed as TYPE<tab>CANONICAL<tab>STIX-ID.\n"},
+    {"init", cmd_init, "",
+     "create the store (or migrate it to this version's schema)",
+     "The store is --db PATH (before the command), else $TIX_DB, else ./tix.db.\n"},
+    {"ingest", cmd_ingest,
+     "sample|feed|misp|stix [OPTIONS] FILE...",
+     "put samples, feeds, MISP events and STIX bundles into the store",
+     "  tix ingest sample PATH...   files, directories (recursive, in name order,\n"
+     "                 links not followed) and archives (zip, 7z, rar, tar; an\n"
+     "                 encrypted zip opens with 'infected' or --password)\n"
+     "  tix ingest feed --format F --source NAME FILE...\n"
+     "                 F: feodo-csv feodo-json urlhaus-csv threatfox-csv\n"
+     "                 threatfox-json spamhaus-drop csv (with --map)\n"
+     "  tix ingest misp FILE...     MISP event JSON\n"
+     "  tix ingest stix FILE...     STIX 2.1 bundles\n"
+     "  --source NAME  who this comes from (default: local for samples, misp,\n"
+     "                 stix; MISP Orgc and STIX identities name their own)\n"
+     "  --kind K       vendor, feed, partner or sensor, for a new source\n"
+     "  --trust N      0-100, for a new source (default by kind: vendor 80,\n"
+     "                 partner 70, feed 60, sensor 40)\n"
+     "  --tlp LEVEL    TLP of what carries no marking (default amber; clear for\n"
+     "                 abuse.ch and Spamhaus feeds)\n"
+     "  --map M        column map of --format csv: type=column,... e.g.\n"
+     "                 ip=2,port=3,first_seen=1 (columns count from 1)\n"
+     "  --password PW  archive password to try besides 'infected'\n"
+     "  --skip-bad     store the good records and report each bad one\n"
+     "                 (by default a bad record stops its file, which is then\n"
+     "                 not stored at all)\n"
+     "Each file is one transaction. The same file again adds nothing.\n"},
+    {"show", cmd_show, "[--format text|json] VALUE|ID|HASH...",
+     "everything known about an observable, object or sample",
+     "VALUE is an indicator as written (defanged or not), ID a STIX id, HASH the\n"
+     "md5, sha1 or sha256 of a sample.\n"},
+    {"list", cmd_list,
+     "[--type LIST] [--source NAME] [--since DATE] [--min-confidence N] [--limit N]"
+     " [--format table|jsonl|csv]",
+     "list the observables in the store",
+     "  --type LIST    types as for extract (ip, hash, all, ...)\n"
+     "  --source NAME  only what this source gave evidence for\n"
+     "  --since DATE   last seen at or after DATE (2024-05-01 or a full time)\n"
+     "  --min-confidence N  confidence at least N (0-100)\n"
+     "  --format F     table (default), jsonl or csv\n"},
+    {"source", cmd_source, "list | set NAME [--kind K] [--trust N]",
+     "list the sources, or change one's kind and trust",
+     "Changing a source's trust recomputes the confidence of what it supports.\n"},
+    {"stats", cmd_stats, "", "what the store holds, by type", ""},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -50,7 +95,7 @@ int cli_write(FILE *f, const char *buf, size_t len)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: tix COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: tix [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'tix COMMAND --help' shows a command's options.\n");
@@ -58,6 +103,18 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* global options come before the command */
+    while (argc >= 2 && strncmp(argv[1], "--db", 4) == 0) {
+        if (argv[1][4] == '=') {
+            cli_set_db(argv[1] + 5);
+            argv++, argc--;
+        } else if (argv[1][4] == 0 && argc >= 3) {
+            cli_set_db(argv[2]);
+            argv += 2, argc -= 2;
+        } else {
+            break;
+        }
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,0 +1,57 @@
+/* tix/ingest.h - files into the store: samples, feeds, MISP and STIX.
+ *
+ * Each input file is one transaction: it is stored whole or not at all. A
+ * malformed record stops its file with "FILE:LINE: reason" and leaves the
+ * store as it was, unless skip_bad, which stores the rest and reports each
+ * record it skipped. The same bytes ingested twice (a sample by sha256, a
+ * feed file by sha256 per source and format) add nothing the second time.
+ */
+#ifndef TIX_INGEST_H
+#define TIX_INGEST_H
+
+#include "tix/extract.h"
+#include "tix/feed.h"
+#include "tix/store.h"
+
+typedef struct {
+    const char *source;      /* who this comes from; created on first use */
+    tix_source_kind kind;    /* of a new source */
+    int trust;               /* of a new source; -1: the kind's default */
+    tix_tlp tlp;             /* TLP of what has no marking of its own;
+                                UNSET: amber (clear for abuse.ch and
+                                Spamhaus feeds, which are published as such) */
+    bool skip_bad;           /* skip malformed records / unreadable files */
+    /* Notes for the user: each skipped record or file, a file already
+     * ingested. msg is one line without a newline. */
+    void (*report)(void *ud, const char *msg);
+    void *report_ud;
+    const char *password;    /* for encrypted archives; "infected" is always
+                                tried */
+    int64_t now;             /* ingest time; 0: tix_time_now() */
+} tix_ingest_opts;
+
+typedef struct {
+    uint64_t files;           /* files read (archive members included) */
+    uint64_t documents_new, documents_known;
+    uint64_t samples_new, samples_known;
+    uint64_t records, observations, observables_new, evidence;
+    uint64_t relationships, objects;
+    uint64_t skipped, unmapped;
+    tix_feed_reason reasons[TIX_FEED_REASONS];
+    size_t nreasons;
+} tix_ingest_stats;
+
+/* One feed, MISP or STIX file ("-": standard input). */
+tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o,
+                        const tix_feed_opts *fo, const char *path,
+                        tix_ingest_stats *st, tix_diag *d);
+
+/* A file, an archive (zip, 7z, rar, tar; encrypted zip with "infected" or
+ * o->password) or a directory read recursively in name order without
+ * following symbolic links. Every file is hashed, typed and scanned with ex;
+ * every indicator becomes evidence with its byte offset. */
+tix_err tix_ingest_samples(tix_store *s, const tix_ingest_opts *o,
+                           const tix_extractor *ex, const char *path,
+                           tix_ingest_stats *st, tix_diag *d);
+
+#endif

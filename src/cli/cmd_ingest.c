@@ -1,0 +1,214 @@
+/* cmd_ingest.c - tix ingest sample|feed|misp|stix: files into the store,
+ * each file in its own transaction. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct ingest_args {
+    const char *what;
+    tix_ingest_opts o;
+    tix_feed_opts fo;
+    bool have_format;
+    const char *kind_name;
+};
+
+static void say(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "tix: ingest: %s\n", msg);
+}
+
+static int parse_int(const char *what, const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        cli_error("ingest", "%s must be a number from %d to %d, not '%s'", what, lo, hi, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static void print_stats(const char *name, const tix_ingest_stats *st, bool samples)
+{
+    if (samples)
+        printf("%s: %llu files, %llu new samples, %llu already known, "
+               "%llu evidence rows, %llu new observables",
+               name, (unsigned long long)st->files, (unsigned long long)st->samples_new,
+               (unsigned long long)st->samples_known, (unsigned long long)st->evidence,
+               (unsigned long long)st->observables_new);
+    else
+        printf("%s: %llu records, %llu observations, %llu new observables, "
+               "%llu relationships, %llu objects",
+               name, (unsigned long long)st->records,
+               (unsigned long long)st->observations,
+               (unsigned long long)st->observables_new,
+               (unsigned long long)st->relationships, (unsigned long long)st->objects);
+    if (st->skipped)
+        printf(", %llu skipped", (unsigned long long)st->skipped);
+    if (st->unmapped) {
+        printf(", %llu unmapped (", (unsigned long long)st->unmapped);
+        for (size_t i = 0; i < st->nreasons; i++)
+            printf("%s%s: %llu", i ? ", " : "", st->reasons[i].reason,
+                   (unsigned long long)st->reasons[i].n);
+        printf(")");
+    }
+    if (st->documents_known && !st->documents_new && !st->samples_new)
+        printf(" (already ingested)");
+    printf("\n");
+}
+
+static const char *ingest_usage =
+    "usage: tix ingest sample [OPTIONS] PATH...\n"
+    "       tix ingest feed --format F --source NAME [OPTIONS] FILE...\n"
+    "       tix ingest misp|stix [OPTIONS] FILE...\n";
+
+int cmd_ingest(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(ingest_usage, stderr);
+        return 2;
+    }
+    struct ingest_args a = {0};
+    a.what = argv[1];
+    a.o.trust = -1;
+    a.o.tlp = TIX_TLP_UNSET;
+    a.o.report = say;
+    bool samples = strcmp(a.what, "sample") == 0 || strcmp(a.what, "samples") == 0;
+    if (samples) {
+        a.o.source = "local";
+        a.o.kind = TIX_SOURCE_VENDOR;
+    } else if (strcmp(a.what, "feed") == 0) {
+        a.o.kind = TIX_SOURCE_FEED;
+    } else if (strcmp(a.what, "misp") == 0 || strcmp(a.what, "stix") == 0) {
+        a.o.source = a.what;
+        a.o.kind = TIX_SOURCE_PARTNER;
+        a.fo.format = strcmp(a.what, "misp") == 0 ? TIX_FEED_MISP : TIX_FEED_STIX;
+        a.have_format = true;
+    } else {
+        cli_error("ingest", "unknown kind of input '%s'", a.what);
+        fputs(ingest_usage, stderr);
+        return 2;
+    }
+
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"source", required_argument, NULL, 's'},
+        {"kind", required_argument, NULL, 'k'},
+        {"trust", required_argument, NULL, 'T'},
+        {"tlp", required_argument, NULL, 'l'},
+        {"map", required_argument, NULL, 'm'},
+        {"password", required_argument, NULL, 'p'},
+        {"skip-bad", no_argument, NULL, 'b'},
+        {"db", required_argument, NULL, 'D'},
+        {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc - 1, argv + 1, "f:s:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': {
+            if (samples || a.fo.format == TIX_FEED_MISP || a.fo.format == TIX_FEED_STIX) {
+                cli_error("ingest", "--format is for 'tix ingest feed'");
+                return 2;
+            }
+            int f = tix_feed_from_name(optarg);
+            if (f < 0) {
+                cli_error("ingest", "unknown feed format '%s'; known:", optarg);
+                for (int i = 0; i < TIX_FEED_COUNT; i++)
+                    fprintf(stderr, "  %-15s %s\n", tix_feed_name((tix_feed_format)i),
+                            tix_feed_summary((tix_feed_format)i));
+                return 2;
+            }
+            a.fo.format = (tix_feed_format)f;
+            a.have_format = true;
+            break;
+        }
+        case 's': a.o.source = optarg; break;
+        case 'k': {
+            int k = tix_source_kind_from_name(optarg);
+            if (k < 0) {
+                cli_error("ingest", "--kind is vendor, feed, partner or sensor, not '%s'",
+                          optarg);
+                return 2;
+            }
+            a.o.kind = (tix_source_kind)k;
+            break;
+        }
+        case 'T':
+            if (parse_int("--trust", optarg, 0, 100, &a.o.trust))
+                return 2;
+            break;
+        case 'l':
+            a.o.tlp = tix_tlp_parse(optarg, strlen(optarg));
+            if (a.o.tlp == TIX_TLP_UNSET) {
+                cli_error("ingest", "--tlp is clear, green, amber, amber+strict or red");
+                return 2;
+            }
+            break;
+        case 'm': a.fo.map = optarg; break;
+        case 'p': a.o.password = optarg; break;
+        case 'b': a.o.skip_bad = true; break;
+        case 'D': cli_set_db(optarg); break;
+        default: fputs(ingest_usage, stderr); return 2;
+        }
+    }
+    int first = optind + 1;
+    if (first >= argc) {
+        cli_error("ingest", "no files given");
+        fputs(ingest_usage, stderr);
+        return 2;
+    }
+    if (!samples && !a.have_format) {
+        cli_error("ingest", "--format is needed (see 'tix ingest --help')");
+        return 2;
+    }
+    if (!a.o.source) {
+        cli_error("ingest", "--source NAME is needed: who published this feed");
+        return 2;
+    }
+    if (a.fo.format == TIX_FEED_CSV && !a.fo.map && !samples) {
+        cli_error("ingest", "--format csv needs --map, e.g. --map ip=2,port=3,first_seen=1");
+        return 2;
+    }
+    a.fo.skip_bad = a.o.skip_bad;
+
+    tix_store *s;
+    if (cli_open_store("ingest", 0, &s))
+        return 1;
+    tix_extractor *ex = NULL;
+    tix_diag d = TIX_DIAG_INIT;
+    int status = 0;
+    if (samples && tix_extractor_new(&ex, 0, &d) != TIX_EOK) {
+        cli_error("ingest", "%s", d.msg);
+        tix_store_close(s);
+        return 1;
+    }
+    for (int i = first; i < argc; i++) {
+        tix_ingest_stats st;
+        memset(&st, 0, sizeof st);
+        tix_diag_clear(&d);
+        tix_err e = samples ? tix_ingest_samples(s, &a.o, ex, argv[i], &st, &d)
+                            : tix_ingest_feed(s, &a.o, &a.fo, argv[i], &st, &d);
+        if (e) {
+            cli_error("ingest", "%s", d.msg);
+            if (samples && st.samples_new)
+                fprintf(stderr, "tix: ingest: %s: the %llu samples before it are stored\n",
+                        argv[i], (unsigned long long)st.samples_new);
+            fprintf(stderr, "tix: ingest: %s: %s\n", argv[i],
+                    samples ? "the failing file was not stored"
+                            : "nothing from this file was stored");
+            status = 1;
+            break;
+        }
+        print_stats(argv[i], &st, samples);
+    }
+    tix_extractor_free(ex);
+    tix_store_close(s);
+    if (fflush(stdout) != 0)
+        status = 1;
+    return status;
+}

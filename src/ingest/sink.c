@@ -1,0 +1,281 @@
+/* sink.c - importers' findings into the store: canonical values, STIX
+ * ids, one evidence row per finding, and a URL's host as its own observable
+ * related to the URL. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/sink.h"
+#include "tix/time.h"
+
+void store_sink_init(store_sink *k, tix_store *s, const tix_ingest_opts *o,
+                     tix_ingest_stats *st, int64_t now)
+{
+    memset(k, 0, sizeof *k);
+    k->s = s;
+    k->o = o;
+    k->st = st;
+    k->now = now;
+    k->tlp = TIX_TLP_AMBER;
+    tix_buf_init(&k->canon, TIX_OBS_VALUE_MAX * 2);
+    tix_buf_init(&k->host, TIX_OBS_VALUE_MAX * 2);
+}
+
+void store_sink_free(store_sink *k)
+{
+    tix_buf_free(&k->canon);
+    tix_buf_free(&k->host);
+    for (size_t i = 0; i < k->nnamed; i++)
+        free(k->named[i].name);
+    free(k->named);
+}
+
+/* The source a record names: created like the ingest's own source. */
+static tix_err named_source_id(store_sink *k, const char *name, int64_t *id,
+                               tix_diag *d)
+{
+    if (!name || !*name) {
+        *id = k->source_id;
+        return TIX_EOK;
+    }
+    for (size_t i = 0; i < k->nnamed; i++)
+        if (strcmp(k->named[i].name, name) == 0) {
+            *id = k->named[i].id;
+            return TIX_EOK;
+        }
+    tix_source src;
+    tix_err e = tix_store_source_put(k->s, name, k->o->kind, -1, &src, d);
+    if (e)
+        return e;
+    if (k->nnamed == k->capnamed) {
+        size_t cap = k->capnamed ? k->capnamed * 2 : 8;
+        named_source *n = realloc(k->named, cap * sizeof *n);
+        if (!n)
+            return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+        k->named = n;
+        k->capnamed = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    k->named[k->nnamed].name = copy;
+    k->named[k->nnamed++].id = src.id;
+    *id = src.id;
+    return TIX_EOK;
+}
+
+/* Canonical value of o into k->canon; an IP given under the other family's
+ * type (feeds rarely say which) is taken as what it is. */
+static tix_err canon(store_sink *k, const tix_obs_in *o, tix_obs_type *type, tix_diag *d)
+{
+    tix_buf_reset(&k->canon);
+    tix_diag why = TIX_DIAG_INIT;
+    *type = o->type;
+    tix_err e = tix_obs_canon(o->type, o->value, o->value_len, &k->canon, &why);
+    if (e == TIX_EPARSE && (o->type == TIX_OBS_IPV4 || o->type == TIX_OBS_IPV6)) {
+        tix_obs_type other = o->type == TIX_OBS_IPV4 ? TIX_OBS_IPV6 : TIX_OBS_IPV4;
+        tix_buf_reset(&k->canon);
+        if (tix_obs_canon(other, o->value, o->value_len, &k->canon, NULL) == TIX_EOK) {
+            *type = other;
+            e = TIX_EOK;
+        }
+    }
+    if (e == TIX_EOK && k->canon.err)
+        e = k->canon.err;
+    if (e == TIX_EPARSE) {
+        size_t n = o->value_len > 80 ? 80 : o->value_len;
+        char shown[81];
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)o->value[i];
+            shown[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+        }
+        shown[n] = 0;
+        return tix_diag_set(d, TIX_EPARSE, "'%s%s' is not a valid %s", shown,
+                            o->value_len > 80 ? "..." : "", tix_obs_name(o->type));
+    }
+    if (e)
+        return tix_diag_set(d, e, "%s", why.msg[0] ? why.msg : tix_strerror(e));
+    return TIX_EOK;
+}
+
+/* The host part of a canonical URL (scheme://[user@]host[:port]...). */
+static bool url_host(const char *u, size_t n, const char **h, size_t *hl)
+{
+    const char *p = memmem(u, n, "://", 3);
+    if (!p)
+        return false;
+    p += 3;
+    const char *end = u + n;
+    const char *auth_end = p;
+    while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
+        auth_end++;
+    const char *at = memrchr(p, '@', (size_t)(auth_end - p));
+    if (at)
+        p = at + 1;
+    if (p < auth_end && *p == '[') {
+        const char *close = memchr(p, ']', (size_t)(auth_end - p));
+        if (!close)
+            return false;
+        *h = p + 1;
+        *hl = (size_t)(close - p - 1);
+        return *hl > 0;
+    }
+    const char *q = p;
+    while (q < auth_end && *q != ':')
+        q++;
+    *h = p;
+    *hl = (size_t)(q - p);
+    return *hl > 0;
+}
+
+static tix_err relate_host(store_sink *k, const char *url_id, int64_t source_id,
+                           int64_t first, int64_t last, tix_tlp tlp, tix_diag *d)
+{
+    const char *h;
+    size_t hl;
+    if (!url_host(k->canon.p, k->canon.len, &h, &hl))
+        return TIX_EOK;
+    tix_buf_reset(&k->host);
+    tix_obs_type ht;
+    if (tix_obs_identify(h, hl, &ht, &k->host, NULL) != TIX_EOK ||
+        (ht != TIX_OBS_DOMAIN && ht != TIX_OBS_IPV4 && ht != TIX_OBS_IPV6))
+        return TIX_EOK; /* a host tix does not treat as an indicator */
+    int64_t hid;
+    bool created;
+    tix_err e = tix_store_observable_put(k->s, ht, k->host.p, k->host.len, &hid, &created, d);
+    if (e)
+        return e;
+    if (created)
+        k->st->observables_new++;
+    char host_id[TIX_STIX_ID_MAX];
+    if ((e = tix_obs_stix_id(ht, k->host.p, k->host.len, host_id, d)))
+        return e;
+    tix_relationship r = {url_id, "has-host", host_id, source_id, k->document_id,
+                          first, last, tlp};
+    if ((e = tix_store_relationship_add(k->s, &r, d)))
+        return e;
+    k->st->relationships++;
+    return TIX_EOK;
+}
+
+tix_err store_sink_observe_at(store_sink *k, const tix_obs_in *o, int64_t offset,
+                              uint32_t count, unsigned flags,
+                              char id[TIX_STIX_ID_MAX], tix_diag *d)
+{
+    tix_obs_type type;
+    tix_err e = canon(k, o, &type, d);
+    if (e)
+        return e;
+    if ((e = tix_obs_stix_id(type, k->canon.p, k->canon.len, id, d)))
+        return e;
+    int64_t obs_id, source_id;
+    bool created;
+    if ((e = named_source_id(k, o->source, &source_id, d)) ||
+        (e = tix_store_observable_put(k->s, type, k->canon.p, k->canon.len, &obs_id,
+                                      &created, d)))
+        return e;
+    if (created)
+        k->st->observables_new++;
+
+    int conf = o->confidence >= 0 && o->confidence <= 100 ? o->confidence : 100;
+    if (o->context_only) {
+        conf /= 2; /* context is worth less than a detection */
+        flags |= TIX_EV_CONTEXT;
+    }
+    int64_t first = o->first_seen ? o->first_seen : k->now;
+    int64_t last = o->last_seen > first ? o->last_seen : first;
+    tix_tlp tlp = o->tlp != TIX_TLP_UNSET ? o->tlp : k->tlp;
+    tix_evidence ev = {
+        .observable_id = obs_id,
+        .source_id = source_id,
+        .sample_id = k->sample_id,
+        .document_id = k->document_id,
+        .line = o->line,
+        .offset = offset,
+        .count = count ? count : 1,
+        .first_seen = first,
+        .last_seen = last,
+        .confidence = conf,
+        .tlp = tlp,
+        .port = o->port > 0 && o->port <= 65535 ? o->port : 0,
+        .family = o->family,
+        .tags = o->tags,
+        .place = o->where,
+        .flags = flags,
+        .ingested = k->now,
+    };
+    if ((e = tix_store_evidence_add(k->s, &ev, d)))
+        return e;
+    k->st->evidence++;
+    if (type == TIX_OBS_URL)
+        return relate_host(k, id, source_id, first, last, tlp, d);
+    return TIX_EOK;
+}
+
+static tix_err sink_observe(void *ud, const tix_obs_in *o, char id[TIX_STIX_ID_MAX],
+                            tix_diag *d)
+{
+    return store_sink_observe_at(ud, o, -1, 1, 0, id, d);
+}
+
+static tix_err sink_object(void *ud, const tix_object_in *o, tix_diag *d)
+{
+    store_sink *k = ud;
+    int64_t source_id;
+    tix_err e = named_source_id(k, o->source, &source_id, d);
+    if (e)
+        return e;
+    tix_object obj = {o->id, o->type, o->name, o->created, o->modified,
+                      o->tlp != TIX_TLP_UNSET ? o->tlp : k->tlp, source_id,
+                      k->document_id, o->json};
+    if ((e = tix_store_object_put(k->s, &obj, d)))
+        return e;
+    k->st->objects++;
+    return TIX_EOK;
+}
+
+static tix_err sink_relate(void *ud, const tix_rel_in *r, tix_diag *d)
+{
+    store_sink *k = ud;
+    int64_t source_id;
+    tix_err e = named_source_id(k, r->source, &source_id, d);
+    if (e)
+        return e;
+    int64_t first = r->first_seen ? r->first_seen : k->now;
+    tix_relationship rel = {r->src_id, r->type, r->dst_id, source_id, k->document_id,
+                            first, r->last_seen > first ? r->last_seen : first,
+                            r->tlp != TIX_TLP_UNSET ? r->tlp : k->tlp};
+    if ((e = tix_store_relationship_add(k->s, &rel, d)))
+        return e;
+    k->st->relationships++;
+    return TIX_EOK;
+}
+
+tix_sink store_sink_iface(store_sink *k)
+{
+    tix_sink s = {k, sink_observe, sink_object, sink_relate};
+    return s;
+}
+
+void store_sink_add_stats(tix_ingest_stats *st, const tix_feed_stats *fs)
+{
+    st->records += fs->records;
+    st->observations += fs->observations;
+    st->skipped += fs->skipped;
+    for (size_t i = 0; i < fs->nreasons; i++) {
+        size_t j;
+        for (j = 0; j < st->nreasons; j++)
+            if (strcmp(st->reasons[j].reason, fs->reasons[i].reason) == 0)
+                break;
+        if (j == st->nreasons) {
+            if (st->nreasons == TIX_FEED_REASONS)
+                j = TIX_FEED_REASONS - 1;
+            else
+                st->reasons[st->nreasons++] = (tix_feed_reason){{0}, 0};
+            if (!st->reasons[j].reason[0])
+                memcpy(st->reasons[j].reason, fs->reasons[i].reason,
+                       sizeof st->reasons[j].reason);
+        }
+        st->reasons[j].n += fs->reasons[i].n;
+    }
+    st->unmapped += fs->unmapped;
+}

@@ -1,0 +1,67 @@
+/* backend.h - what a store backend implements. Not API.
+ *
+ * tix_store_* in store.c check arguments and dispatch here, so a backend
+ * only deals with its database. A backend's handle starts with a
+ * struct tix_store.
+ */
+#ifndef TIX_STORE_BACKEND_H
+#define TIX_STORE_BACKEND_H
+
+#include "tix/store.h"
+
+struct store_ops {
+    const char *name;
+    void (*close)(tix_store *s);
+    int (*schema_version)(tix_store *s);
+    tix_err (*begin)(tix_store *s, tix_diag *d);
+    tix_err (*commit)(tix_store *s, tix_diag *d);
+    void (*rollback)(tix_store *s);
+
+    tix_err (*source_put)(tix_store *s, const char *name, tix_source_kind kind,
+                          int trust, tix_source *out, tix_diag *d);
+    tix_err (*source_set)(tix_store *s, const char *name, tix_source_kind kind,
+                          int trust, tix_diag *d);
+    tix_err (*document_put)(tix_store *s, tix_document *io, bool *created, tix_diag *d);
+    tix_err (*document_set_records)(tix_store *s, int64_t id, uint64_t n, tix_diag *d);
+    tix_err (*sample_put)(tix_store *s, tix_sample *io, bool *created, tix_diag *d);
+    tix_err (*observable_put)(tix_store *s, tix_obs_type type, const char *value,
+                              size_t len, const uint8_t uuid[16], int64_t *id,
+                              bool *created, tix_diag *d);
+    tix_err (*evidence_add)(tix_store *s, const tix_evidence *e, tix_diag *d);
+    tix_err (*relationship_add)(tix_store *s, const tix_relationship *r, tix_diag *d);
+    tix_err (*object_put)(tix_store *s, const tix_object *o, tix_diag *d);
+
+    tix_err (*source_get)(tix_store *s, const char *name, tix_source *out, tix_diag *d);
+    tix_err (*source_each)(tix_store *s, tix_source_fn fn, void *ud, tix_diag *d);
+    /* uuid plus the set of tix types the STIX type covers */
+    tix_err (*observable_get)(tix_store *s, uint32_t types, const uint8_t uuid[16],
+                              tix_obs_rec *out, tix_diag *d);
+    tix_err (*observable_each)(tix_store *s, const tix_obs_filter *f, tix_obs_fn fn,
+                               void *ud, tix_diag *d);
+    tix_err (*evidence_each)(tix_store *s, int64_t observable_id, int64_t sample_id,
+                             tix_evidence_fn fn, void *ud, tix_diag *d);
+    tix_err (*relationship_each)(tix_store *s, const char *stix_id,
+                                 tix_relationship_fn fn, void *ud, tix_diag *d);
+    tix_err (*sample_get)(tix_store *s, const uint8_t *hash, size_t hash_len,
+                          tix_sample *out, tix_diag *d);
+    tix_err (*object_get)(tix_store *s, const char *stix_id, tix_object *out,
+                          tix_diag *d);
+    tix_err (*stats)(tix_store *s, tix_store_stats *out, tix_diag *d);
+};
+
+struct tix_store {
+    const struct store_ops *ops;
+    bool in_txn;
+    bool readonly;
+};
+
+/* Backends: open the store at a backend-specific location. */
+tix_err store_sqlite_open(tix_store **out, const char *path, unsigned flags,
+                          tix_diag *d);
+
+/* The 16 raw bytes of the UUID in a STIX id ("type--uuid"), and the tix
+ * types that STIX type covers. */
+tix_err store_parse_stix_id(const char *stix_id, uint8_t uuid[16], uint32_t *types,
+                            tix_diag *d);
+
+#endif

@@ -1,0 +1,150 @@
+/* sqlite_schema.c - the SQLite schema, one migration per version.
+ *
+ * PRAGMA user_version holds the version. Migrations run in order inside one
+ * transaction, so a store is always at exactly one version. */
+#include "store/sqlite_int.h"
+
+static const char *const migrations[] = {
+    /* 1: the model of DESIGN.md */
+    "CREATE TABLE source("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind INTEGER NOT NULL,"
+    "  trust INTEGER NOT NULL CHECK (trust BETWEEN 0 AND 100),"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE document("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 BLOB NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  ingested INTEGER NOT NULL,"
+    "  records INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (sha256, kind, source_id));"
+    "CREATE TABLE sample("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 BLOB NOT NULL UNIQUE,"
+    "  sha1 BLOB NOT NULL,"
+    "  md5 BLOB NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  name TEXT,"
+    "  file_type TEXT,"
+    "  mime TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  document_id INTEGER REFERENCES document(id));"
+    "CREATE INDEX sample_md5 ON sample(md5);"
+    "CREATE INDEX sample_sha1 ON sample(sha1);"
+    /* uuid: the 16 bytes of the STIX id; the type prefix follows from type */
+    "CREATE TABLE observable("
+    "  id INTEGER PRIMARY KEY,"
+    "  type INTEGER NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  uuid BLOB NOT NULL,"
+    "  first_seen INTEGER,"
+    "  last_seen INTEGER,"
+    "  n_evidence INTEGER NOT NULL DEFAULT 0,"
+    "  n_sources INTEGER NOT NULL DEFAULT 0,"
+    "  confidence INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (uuid, type));"
+    "CREATE TABLE evidence("
+    "  id INTEGER PRIMARY KEY,"
+    "  observable_id INTEGER NOT NULL REFERENCES observable(id),"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  sample_id INTEGER REFERENCES sample(id),"
+    "  document_id INTEGER REFERENCES document(id),"
+    "  line INTEGER,"
+    "  offset INTEGER,"
+    "  count INTEGER NOT NULL DEFAULT 1,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  confidence INTEGER NOT NULL,"
+    "  tlp INTEGER NOT NULL,"
+    "  port INTEGER,"
+    "  family TEXT,"
+    "  tags TEXT,"
+    "  place TEXT,"
+    "  flags INTEGER NOT NULL DEFAULT 0,"
+    "  ingested INTEGER NOT NULL);"
+    "CREATE INDEX evidence_observable ON evidence(observable_id);"
+    "CREATE INDEX evidence_sample ON evidence(sample_id) WHERE sample_id IS NOT NULL;"
+    /* per (observable, source): what the confidence rule reads */
+    "CREATE TABLE support("
+    "  observable_id INTEGER NOT NULL,"
+    "  source_id INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  confidence INTEGER NOT NULL,"
+    "  PRIMARY KEY (observable_id, source_id)) WITHOUT ROWID;"
+    "CREATE INDEX support_source ON support(source_id);"
+    "CREATE TABLE relationship("
+    "  id INTEGER PRIMARY KEY,"
+    "  src TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  dst TEXT NOT NULL,"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  document_id INTEGER REFERENCES document(id),"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  tlp INTEGER NOT NULL,"
+    "  UNIQUE (src, type, dst, source_id));"
+    "CREATE INDEX relationship_dst ON relationship(dst);"
+    "CREATE TABLE object("
+    "  id INTEGER PRIMARY KEY,"
+    "  stix_id TEXT NOT NULL UNIQUE,"
+    "  type TEXT NOT NULL,"
+    "  name TEXT,"
+    "  created INTEGER,"
+    "  modified INTEGER,"
+    "  tlp INTEGER NOT NULL,"
+    "  source_id INTEGER NOT NULL REFERENCES source(id),"
+    "  document_id INTEGER REFERENCES document(id),"
+    "  json TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int tix_store_schema_current(void) { return NMIGRATIONS; }
+
+int sq_user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+tix_err sq_migrate(sqlite3 *db, const char *path, tix_diag *d)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK)
+        goto fail;
+    int v = sq_user_version(db);
+    if (v > NMIGRATIONS) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return tix_diag_set(d, TIX_EUNSUPPORTED,
+                            "%s: schema version %d is newer than this tix (%d)", path,
+                            v, NMIGRATIONS);
+    }
+    for (; v >= 0 && v < NMIGRATIONS; v++) {
+        if (sqlite3_exec(db, migrations[v], NULL, NULL, &err) != SQLITE_OK)
+            goto fail;
+        char set[48];
+        snprintf(set, sizeof set, "PRAGMA user_version = %d", v + 1);
+        if (sqlite3_exec(db, set, NULL, NULL, &err) != SQLITE_OK)
+            goto fail;
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, &err) != SQLITE_OK)
+        goto fail;
+    return TIX_EOK;
+fail:
+    tix_diag_set(d, TIX_EDB, "%s: migrating the schema: %s", path,
+                 err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return TIX_EDB;
+}

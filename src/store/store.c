@@ -1,0 +1,349 @@
+/* store.c - the backend-neutral face of the store: argument checks,
+ * dispatch, and the confidence rule every backend applies. */
+#include <math.h>
+#include <string.h>
+
+#include "store/backend.h"
+
+static const char *const kind_names[] = {
+#define X(e, n) n,
+    TIX_SOURCE_KIND_MAP(X)
+#undef X
+};
+
+const char *tix_source_kind_name(tix_source_kind k)
+{
+    return (unsigned)k < TIX_SOURCE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int tix_source_kind_from_name(const char *name)
+{
+    for (int i = 0; i < TIX_SOURCE_KIND_COUNT; i++)
+        if (strcmp(name, kind_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int tix_source_default_trust(tix_source_kind k)
+{
+    /* A vendor's own analysis of a sample is what it knows best; a public
+     * feed is curated but third-hand; a partner is vouched for; a sensor
+     * records what touched it, which is often noise. */
+    switch (k) {
+    case TIX_SOURCE_VENDOR: return 80;
+    case TIX_SOURCE_PARTNER: return 70;
+    case TIX_SOURCE_FEED: return 60;
+    case TIX_SOURCE_SENSOR: return 40;
+    default: return 50;
+    }
+}
+
+/* Each source is one opinion: its best evidence confidence c, made surer by
+ * repetition with diminishing returns (n rows count as 1 + log2(n)/2
+ * independent looks, so that one source repeating itself never
+ * outweighs a second source). Sources then combine as independent opinions
+ * (noisy-OR): 1 - prod(1 - p_s). */
+int tix_confidence(const tix_support *sup, size_t n)
+{
+    double miss = 1.0;
+    for (size_t i = 0; i < n; i++) {
+        double c = sup[i].confidence / 100.0;
+        if (c <= 0 || sup[i].n == 0)
+            continue;
+        if (c > 0.99)
+            c = 0.99;
+        double looks = 1.0 + 0.5 * log2((double)sup[i].n);
+        miss *= pow(1.0 - c, looks);
+    }
+    int v = (int)lround(100.0 * (1.0 - miss));
+    return v < 0 ? 0 : v > 100 ? 100 : v;
+}
+
+tix_err tix_store_open(tix_store **out, const char *uri, unsigned flags, tix_diag *d)
+{
+    *out = NULL;
+    if (!uri || !*uri)
+        return tix_diag_set(d, TIX_EINVAL, "no store given");
+    if (strncmp(uri, "sqlite:", 7) == 0)
+        return store_sqlite_open(out, uri + 7, flags, d);
+    if (strncmp(uri, "postgres://", 11) == 0 || strncmp(uri, "postgresql://", 13) == 0)
+        return tix_diag_set(d, TIX_EUNSUPPORTED,
+                            "%s: this build has no PostgreSQL backend", uri);
+    return store_sqlite_open(out, uri, flags, d);
+}
+
+void tix_store_close(tix_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+const char *tix_store_backend(const tix_store *s) { return s->ops->name; }
+int tix_store_schema_version(tix_store *s) { return s->ops->schema_version(s); }
+
+static tix_err need_txn(tix_store *s, tix_diag *d)
+{
+    if (s->readonly)
+        return tix_diag_set(d, TIX_EINVAL, "store opened read-only");
+    if (!s->in_txn)
+        return tix_diag_set(d, TIX_EINVAL, "write outside a transaction");
+    return TIX_EOK;
+}
+
+tix_err tix_store_begin(tix_store *s, tix_diag *d)
+{
+    if (s->readonly)
+        return tix_diag_set(d, TIX_EINVAL, "store opened read-only");
+    if (s->in_txn)
+        return tix_diag_set(d, TIX_EINVAL, "transaction already open");
+    tix_err e = s->ops->begin(s, d);
+    if (e == TIX_EOK)
+        s->in_txn = true;
+    return e;
+}
+
+tix_err tix_store_commit(tix_store *s, tix_diag *d)
+{
+    if (!s->in_txn)
+        return tix_diag_set(d, TIX_EINVAL, "no transaction to commit");
+    tix_err e = s->ops->commit(s, d);
+    if (e != TIX_EOK)
+        s->ops->rollback(s);
+    s->in_txn = false;
+    return e;
+}
+
+void tix_store_rollback(tix_store *s)
+{
+    if (s->in_txn)
+        s->ops->rollback(s);
+    s->in_txn = false;
+}
+
+static tix_err check_trust(int trust, tix_diag *d)
+{
+    if (trust > 100)
+        return tix_diag_set(d, TIX_EINVAL, "trust %d is not within 0-100", trust);
+    return TIX_EOK;
+}
+
+tix_err tix_store_source_put(tix_store *s, const char *name, tix_source_kind kind,
+                             int trust, tix_source *out, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (!name || !*name || strlen(name) > 200)
+        return tix_diag_set(d, TIX_EINVAL, "a source needs a name of 1-200 bytes");
+    if ((unsigned)kind >= TIX_SOURCE_KIND_COUNT)
+        return tix_diag_set(d, TIX_EINVAL, "unknown source kind");
+    if ((e = check_trust(trust, d)))
+        return e;
+    if (trust < 0)
+        trust = tix_source_default_trust(kind);
+    return s->ops->source_put(s, name, kind, trust, out, d);
+}
+
+tix_err tix_store_source_set(tix_store *s, const char *name, tix_source_kind kind,
+                             int trust, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = check_trust(trust, d)))
+        return e;
+    if ((unsigned)kind >= TIX_SOURCE_KIND_COUNT || trust < 0)
+        return tix_diag_set(d, TIX_EINVAL, "a source needs a kind and a trust");
+    return s->ops->source_set(s, name, kind, trust, d);
+}
+
+tix_err tix_store_document_put(tix_store *s, tix_document *io, bool *created,
+                               tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->document_put(s, io, created, d);
+}
+
+tix_err tix_store_document_set_records(tix_store *s, int64_t id, uint64_t records,
+                                       tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->document_set_records(s, id, records, d);
+}
+
+tix_err tix_store_sample_put(tix_store *s, tix_sample *io, bool *created, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->sample_put(s, io, created, d);
+}
+
+tix_err tix_store_observable_put(tix_store *s, tix_obs_type type, const char *value,
+                                 size_t len, int64_t *id, bool *created, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    char sid[TIX_STIX_ID_MAX];
+    uint8_t uuid[16];
+    uint32_t types;
+    if ((e = tix_obs_stix_id(type, value, len, sid, d)) ||
+        (e = store_parse_stix_id(sid, uuid, &types, d)))
+        return e;
+    return s->ops->observable_put(s, type, value, len, uuid, id, created, d);
+}
+
+tix_err tix_store_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (ev->observable_id <= 0 || ev->source_id <= 0)
+        return tix_diag_set(d, TIX_EINVAL, "evidence needs an observable and a source");
+    if (ev->confidence < 0 || ev->confidence > 100)
+        return tix_diag_set(d, TIX_EINVAL, "confidence %d is not within 0-100",
+                            ev->confidence);
+    return s->ops->evidence_add(s, ev, d);
+}
+
+tix_err tix_store_relationship_add(tix_store *s, const tix_relationship *r, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (!r->src || !r->dst || !r->type || !*r->src || !*r->dst || !*r->type)
+        return tix_diag_set(d, TIX_EINVAL, "a relationship needs two ends and a type");
+    return s->ops->relationship_add(s, r, d);
+}
+
+tix_err tix_store_object_put(tix_store *s, const tix_object *o, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (!o->stix_id || !o->type || !strstr(o->stix_id, "--"))
+        return tix_diag_set(d, TIX_EINVAL, "an object needs a STIX id and a type");
+    return s->ops->object_put(s, o, d);
+}
+
+tix_err tix_store_source_get(tix_store *s, const char *name, tix_source *out,
+                             tix_diag *d)
+{
+    return s->ops->source_get(s, name, out, d);
+}
+
+tix_err tix_store_source_each(tix_store *s, tix_source_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->source_each(s, fn, ud, d);
+}
+
+tix_err tix_store_observable_get(tix_store *s, tix_obs_type type, const char *value,
+                                 size_t len, tix_obs_rec *out, tix_diag *d)
+{
+    char sid[TIX_STIX_ID_MAX];
+    uint8_t uuid[16];
+    uint32_t types;
+    tix_err e;
+    if ((e = tix_obs_stix_id(type, value, len, sid, d)) ||
+        (e = store_parse_stix_id(sid, uuid, &types, d)))
+        return e;
+    return s->ops->observable_get(s, TIX_OBS_BIT(type), uuid, out, d);
+}
+
+tix_err tix_store_observable_by_stix_id(tix_store *s, const char *stix_id,
+                                        tix_obs_rec *out, tix_diag *d)
+{
+    uint8_t uuid[16];
+    uint32_t types;
+    tix_err e = store_parse_stix_id(stix_id, uuid, &types, d);
+    return e ? e : s->ops->observable_get(s, types, uuid, out, d);
+}
+
+tix_err tix_store_observable_each(tix_store *s, const tix_obs_filter *f,
+                                  tix_obs_fn fn, void *ud, tix_diag *d)
+{
+    static const tix_obs_filter all = {0, NULL, 0, 0, 0};
+    return s->ops->observable_each(s, f ? f : &all, fn, ud, d);
+}
+
+tix_err tix_store_evidence_each(tix_store *s, int64_t observable_id,
+                                tix_evidence_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->evidence_each(s, observable_id, 0, fn, ud, d);
+}
+
+tix_err tix_store_sample_evidence_each(tix_store *s, int64_t sample_id,
+                                       tix_evidence_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->evidence_each(s, 0, sample_id, fn, ud, d);
+}
+
+tix_err tix_store_relationship_each(tix_store *s, const char *stix_id,
+                                    tix_relationship_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->relationship_each(s, stix_id, fn, ud, d);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+tix_err tix_store_sample_get(tix_store *s, const char *hex, tix_sample *out,
+                             tix_diag *d)
+{
+    size_t n = strlen(hex);
+    uint8_t raw[32];
+    if (n != 64 && n != 40 && n != 32)
+        return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not an md5, sha1 or sha256", hex);
+    for (size_t i = 0; i < n; i += 2) {
+        int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not hexadecimal", hex);
+        raw[i / 2] = (uint8_t)(hi << 4 | lo);
+    }
+    return s->ops->sample_get(s, raw, n / 2, out, d);
+}
+
+tix_err tix_store_object_get(tix_store *s, const char *stix_id, tix_object *out,
+                             tix_diag *d)
+{
+    return s->ops->object_get(s, stix_id, out, d);
+}
+
+tix_err tix_store_stats_get(tix_store *s, tix_store_stats *out, tix_diag *d)
+{
+    memset(out, 0, sizeof *out);
+    return s->ops->stats(s, out, d);
+}
+
+tix_err store_parse_stix_id(const char *stix_id, uint8_t uuid[16], uint32_t *types,
+                            tix_diag *d)
+{
+    const char *dash = strstr(stix_id, "--");
+    if (!dash || strlen(dash + 2) != 36)
+        return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
+    size_t tl = (size_t)(dash - stix_id);
+    *types = 0;
+    for (int t = 0; t < TIX_OBS_COUNT; t++) {
+        const char *st = tix_obs_stix_type((tix_obs_type)t);
+        if (strlen(st) == tl && memcmp(st, stix_id, tl) == 0)
+            *types |= TIX_OBS_BIT(t);
+    }
+    if (!*types)
+        return tix_diag_set(d, TIX_ENOTFOUND, "'%.80s' is not an observable id", stix_id);
+    const char *u = dash + 2;
+    for (int i = 0, k = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (u[i] != '-')
+                return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
+            continue;
+        }
+        int hi = hexval(u[i]), lo = hexval(u[i + 1]);
+        if (hi < 0 || lo < 0)
+            return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
+        uuid[k++] = (uint8_t)(hi << 4 | lo);
+        i++;
+    }
+    return TIX_EOK;
+}

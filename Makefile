@@ -5,7 +5,7 @@ FUZZBUILD ?= build-fuzz
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build demo test test-san fuzz bench bootstrap clean
+.PHONY: all build demo test test-san fuzz bench bench-extract bench-ingest bootstrap clean
 
 all: build
 
@@ -47,8 +47,13 @@ fuzz: bootstrap $(FUZZBUILD)/Makefile
 	    $(FUZZBUILD)/fuzz_extract.log; \
 	else tail -n 60 $(FUZZBUILD)/fuzz_extract.log; exit 1; fi
 
-bench: bootstrap build
+bench: bench-extract bench-ingest
+
+bench-extract: bootstrap build
 	@bench/run $(BUILD)/tix
+
+bench-ingest: bootstrap build
+	@bench/ingest $(BUILD)/tix
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD) $(FUZZBUILD)

@@ -186,6 +186,10 @@ tix_err tix_store_sample_put(tix_store *s, tix_sample *io, bool *created,
 /* Find or create the observable (type, canonical value). */
 tix_err tix_store_observable_put(tix_store *s, tix_obs_type type, const char *value,
                                  size_t len, int64_t *id, bool *created, tix_diag *d);
+/* The same, for a caller that has already computed the STIX id. */
+tix_err tix_store_observable_put_id(tix_store *s, tix_obs_type type, const char *value,
+                                    size_t len, const char *stix_id, int64_t *id,
+                                    bool *created, tix_diag *d);
 
 tix_err tix_store_evidence_add(tix_store *s, const tix_evidence *e, tix_diag *d);
 

@@ -141,14 +141,13 @@ static tix_err relate_host(store_sink *k, const char *url_id, int64_t source_id,
         return TIX_EOK; /* a host tix does not treat as an indicator */
     int64_t hid;
     bool created;
-    tix_err e = tix_store_observable_put(k->s, ht, k->host.p, k->host.len, &hid, &created, d);
-    if (e)
+    char host_id[TIX_STIX_ID_MAX];
+    tix_err e = tix_obs_stix_id(ht, k->host.p, k->host.len, host_id, d);
+    if (e || (e = tix_store_observable_put_id(k->s, ht, k->host.p, k->host.len, host_id,
+                                              &hid, &created, d)))
         return e;
     if (created)
         k->st->observables_new++;
-    char host_id[TIX_STIX_ID_MAX];
-    if ((e = tix_obs_stix_id(ht, k->host.p, k->host.len, host_id, d)))
-        return e;
     tix_relationship r = {url_id, "has-host", host_id, source_id, k->document_id,
                           first, last, tlp};
     if ((e = tix_store_relationship_add(k->s, &r, d)))
@@ -170,8 +169,8 @@ tix_err store_sink_observe_at(store_sink *k, const tix_obs_in *o, int64_t offset
     int64_t obs_id, source_id;
     bool created;
     if ((e = named_source_id(k, o->source, &source_id, d)) ||
-        (e = tix_store_observable_put(k->s, type, k->canon.p, k->canon.len, &obs_id,
-                                      &created, d)))
+        (e = tix_store_observable_put_id(k->s, type, k->canon.p, k->canon.len, id,
+                                         &obs_id, &created, d)))
         return e;
     if (created)
         k->st->observables_new++;

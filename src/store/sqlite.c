@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "store/sqlite_int.h"
+#include "core/grow.h"
 #include "store/touched.h"
 #include "tix/time.h"
 
@@ -17,9 +18,9 @@ enum {
     ST_SRC_GET, ST_SRC_INS, ST_SRC_SET, ST_SRC_ALL, ST_SRC_TRUST, ST_SRC_OBS,
     ST_DOC_GET, ST_DOC_INS, ST_DOC_REC,
     ST_SAMPLE_256, ST_SAMPLE_SHA1, ST_SAMPLE_MD5, ST_SAMPLE_INS,
-    ST_OBS_FIND, ST_OBS_INS, ST_OBS_GET, ST_OBS_UPD,
+    ST_OBS_FIND, ST_OBS_INS, ST_OBS_GET, ST_OBS_UPD, ST_OBS_MAXID,
     ST_EV_INS, ST_EV_BY_OBS, ST_EV_BY_SAMPLE,
-    ST_SUP_UPSERT, ST_SUP_GET,
+    ST_SUP_GET, ST_EV_MAXID, ST_EV_SETID,
     ST_REL_UPSERT, ST_REL_BY,
     ST_OBJ_UPSERT, ST_OBJ_GET,
     ST_COUNT
@@ -30,7 +31,8 @@ enum {
 #define EV_SELECT                                                                    \
     "SELECT e.observable_id,e.source_id,e.sample_id,e.document_id,e.line,e.offset,"  \
     "e.count,e.first_seen,e.last_seen,e.confidence,e.tlp,e.port,e.family,e.tags,"    \
-    "e.place,e.flags,e.ingested,s.name,d.name,lower(hex(sa.sha256)),sa.name,"        \
+    "e.place,e.flags,e.ingested,s.name,d.name,"                                   \
+    "CASE WHEN sa.sha256 IS NULL THEN NULL ELSE lower(hex(sa.sha256)) END,sa.name,"        \
     "o.type,o.value FROM evidence e JOIN source s ON s.id=e.source_id "              \
     "JOIN observable o ON o.id=e.observable_id "                                     \
     "LEFT JOIN document d ON d.id=e.document_id "                                    \
@@ -42,7 +44,9 @@ static const char *const sql[ST_COUNT] = {
     [ST_SRC_SET] = "UPDATE source SET kind=?,trust=? WHERE name=?",
     [ST_SRC_ALL] = "SELECT id,name,kind,trust,created FROM source ORDER BY name",
     [ST_SRC_TRUST] = "SELECT trust FROM source WHERE id=?",
-    [ST_SRC_OBS] = "SELECT observable_id FROM support WHERE source_id=?",
+    /* a full scan: changing a source's trust is rare, an index on every
+     * evidence row would be paid on every ingest */
+    [ST_SRC_OBS] = "SELECT DISTINCT observable_id FROM evidence WHERE source_id=?",
     [ST_DOC_GET] = "SELECT id,ingested,records FROM document "
                    "WHERE sha256=? AND kind=? AND source_id=?",
     [ST_DOC_INS] = "INSERT INTO document(sha256,kind,name,size,source_id,ingested) "
@@ -54,22 +58,25 @@ static const char *const sql[ST_COUNT] = {
     [ST_SAMPLE_INS] = "INSERT INTO sample(sha256,sha1,md5,size,name,file_type,mime,"
                       "first_seen,source_id,document_id) VALUES(?,?,?,?,?,?,?,?,?,?)",
     [ST_OBS_FIND] = "SELECT id FROM observable WHERE uuid=? AND type=?",
-    [ST_OBS_INS] = "INSERT INTO observable(type,value,uuid) VALUES(?,?,?)",
+    [ST_OBS_INS] = "INSERT INTO observable(id,type,value,uuid,first_seen,last_seen,"
+                   "n_evidence,n_sources,confidence) VALUES(?,?,?,?,?,?,?,?,?)",
+    [ST_OBS_MAXID] = "SELECT coalesce(max(id),0) FROM observable",
     [ST_OBS_GET] = "SELECT " OBS_COLS " FROM observable WHERE uuid=? ORDER BY type",
     [ST_OBS_UPD] = "UPDATE observable SET "
-                   "first_seen=min(coalesce(first_seen,?1),?1),"
-                   "last_seen=max(coalesce(last_seen,?2),?2),"
+                   "first_seen=coalesce(min(first_seen,?1),first_seen,?1),"
+                   "last_seen=coalesce(max(last_seen,?2),last_seen,?2),"
                    "n_evidence=n_evidence+?3,n_sources=?4,confidence=?5 WHERE id=?6",
     [ST_EV_INS] = "INSERT INTO evidence(observable_id,source_id,sample_id,document_id,"
                   "line,offset,count,first_seen,last_seen,confidence,tlp,port,family,"
-                  "tags,place,flags,ingested) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  "tags,place,flags,ingested,id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_EV_MAXID] = "SELECT value FROM counter WHERE name='evidence'",
+    [ST_EV_SETID] = "UPDATE counter SET value=? WHERE name='evidence'",
     [ST_EV_BY_OBS] = EV_SELECT "WHERE e.observable_id=? ORDER BY e.first_seen,e.id",
     [ST_EV_BY_SAMPLE] = EV_SELECT "WHERE e.sample_id=? ORDER BY e.offset,e.id",
-    [ST_SUP_UPSERT] = "INSERT INTO support(observable_id,source_id,n,confidence) "
-                      "VALUES(?,?,?,?) ON CONFLICT(observable_id,source_id) DO UPDATE "
-                      "SET n=n+excluded.n,confidence=max(confidence,excluded.confidence)",
-    [ST_SUP_GET] = "SELECT su.confidence*so.trust/100,su.n FROM support su "
-                   "JOIN source so ON so.id=su.source_id WHERE su.observable_id=?",
+    /* per source: its best evidence, weighed by its trust, and its count */
+    [ST_SUP_GET] = "SELECT max(e.confidence)*so.trust/100,count(*) FROM evidence e "
+                   "JOIN source so ON so.id=e.source_id WHERE e.observable_id=? "
+                   "GROUP BY e.source_id",
     [ST_REL_UPSERT] = "INSERT INTO relationship(src,type,dst,source_id,document_id,"
                       "first_seen,last_seen,tlp) VALUES(?,?,?,?,?,?,?,?) "
                       "ON CONFLICT(src,type,dst,source_id) DO UPDATE SET "
@@ -95,6 +102,26 @@ static const char *const sql[ST_COUNT] = {
 /* Fold this many (observable, source) pairs before writing them out. */
 #define FLUSH_AT 262144
 
+/* An observable created in this transaction and not yet written: it is
+ * inserted once, at the flush, with its summary complete. */
+typedef struct {
+    uint8_t uuid[16];
+    int type;
+    bool used;
+    int64_t id;
+    size_t off, len; /* value in pending_vals */
+} pend_ent;
+
+/* An evidence row waiting for the flush; strings are offsets into
+ * ev_strs, -1 for none. */
+typedef struct {
+    int64_t obs, src, sample, doc, id, offset, first, last, ingested;
+    uint64_t line;
+    int64_t family, tags, place;
+    uint32_t count, flags;
+    int conf, tlp, port;
+} ev_row;
+
 typedef struct {
     struct tix_store base;
     sqlite3 *db;
@@ -102,6 +129,16 @@ typedef struct {
     sqlite3_stmt *st[ST_COUNT];
     touch_map obs;  /* (observable, 0) */
     touch_map sup;  /* (observable, source) */
+    pend_ent *pend; /* open addressing by uuid */
+    size_t pend_cap, pend_len;
+    tix_buf pend_vals;
+    int64_t next_id; /* ids are given here: one writer holds the lock */
+    int64_t next_ev, first_ev; /* evidence ids, and the first of this txn */
+    int64_t pend_base; /* first provisional id since the last flush */
+    ev_row *evs;       /* evidence since the last flush */
+    size_t nevs, capevs;
+    tix_buf ev_strs;
+    int64_t *remap;    /* provisional id - pend_base -> final id */
     int64_t trust_src[8]; /* a tiny cache: sources are few per transaction */
     int trust_val[8];
     char *held[16]; /* strings handed out by the last get */
@@ -167,6 +204,15 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
         sqlite3_bind_null(st, i);
 }
 
+static tix_err step_done(sq_store *q, sqlite3_stmt *st, tix_diag *d, const char *what)
+{
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return dberr(q, d, what);
+    return TIX_EOK;
+}
+
 static void sq_close(tix_store *s)
 {
     sq_store *q = (sq_store *)s;
@@ -177,6 +223,11 @@ static void sq_close(tix_store *s)
     sqlite3_close(q->db);
     touch_free(&q->obs);
     touch_free(&q->sup);
+    free(q->pend);
+    tix_buf_free(&q->pend_vals);
+    free(q->evs);
+    free(q->remap);
+    tix_buf_free(&q->ev_strs);
     release(q);
     free(q->path);
     free(q);
@@ -203,6 +254,8 @@ tix_err store_sqlite_open(tix_store **out, const char *path, unsigned flags,
         return tix_diag_set(d, TIX_ENOMEM, "out of memory");
     }
     q->base.ops = &sq_ops;
+    tix_buf_init(&q->pend_vals, (size_t)1 << 32);
+    tix_buf_init(&q->ev_strs, (size_t)1 << 32);
     q->base.readonly = (flags & TIX_STORE_READONLY) != 0;
     int oflags = q->base.readonly ? SQLITE_OPEN_READONLY
                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -213,6 +266,29 @@ tix_err store_sqlite_open(tix_store **out, const char *path, unsigned flags,
     }
     sqlite3_busy_timeout(q->db, 10000);
     sqlite3_extended_result_codes(q->db, 1);
+    /* Look before setting anything up: journal_mode=WAL is a lasting change
+     * of the file, not to be made to a database that is not ours, whether
+     * opened for writing or not. */
+    int v = sq_user_version(q->db);
+    if (v < 0) {
+        e = dberr(q, d, "not a tix store");
+        goto fail;
+    }
+    if (v == 0 && exists && sb.st_size > 0) {
+        sqlite3_stmt *st;
+        int tables = 0;
+        if (sqlite3_prepare_v2(q->db, "SELECT count(*) FROM sqlite_master", -1, &st,
+                               NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                tables = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+        }
+        if (tables > 0) {
+            e = tix_diag_set(d, TIX_EINVAL, "%s: a SQLite database, but not a tix store",
+                             path);
+            goto fail;
+        }
+    }
     /* WAL keeps readers going while one writer ingests, and a killed writer
      * leaves only an uncommitted tail that the next open discards.
      * synchronous=NORMAL: a commit survives a crash of tix; only a power
@@ -229,11 +305,6 @@ tix_err store_sqlite_open(tix_store **out, const char *path, unsigned flags,
         sqlite3_free(err);
         goto fail;
     }
-    int v = sq_user_version(q->db);
-    if (v < 0) {
-        e = dberr(q, d, "not a tix store");
-        goto fail;
-    }
     if (v != tix_store_schema_current()) {
         if (q->base.readonly) {
             e = tix_diag_set(d, TIX_EUNSUPPORTED,
@@ -241,22 +312,6 @@ tix_err store_sqlite_open(tix_store **out, const char *path, unsigned flags,
                              "for writing once to migrate)",
                              path, v, tix_store_schema_current());
             goto fail;
-        }
-        if (v == 0 && exists && sb.st_size > 0) {
-            /* a SQLite file that is not ours: refuse rather than add tables */
-            sqlite3_stmt *st;
-            int tables = 0;
-            if (sqlite3_prepare_v2(q->db, "SELECT count(*) FROM sqlite_master", -1,
-                                   &st, NULL) == SQLITE_OK) {
-                if (sqlite3_step(st) == SQLITE_ROW)
-                    tables = sqlite3_column_int(st, 0);
-                sqlite3_finalize(st);
-            }
-            if (tables > 0) {
-                e = tix_diag_set(d, TIX_EINVAL, "%s: a SQLite database, but not a tix store",
-                                 path);
-                goto fail;
-            }
         }
         if ((e = sq_migrate(q->db, path, d)))
             goto fail;
@@ -276,17 +331,147 @@ static tix_err sq_begin(tix_store *s, tix_diag *d)
     memset(q->trust_src, 0, sizeof q->trust_src);
     if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return dberr(q, d, "starting a transaction");
+    sqlite3_stmt *st = stmt(q, ST_OBS_MAXID, d);
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        tix_err e = st ? dberr(q, d, "reading the last id") : TIX_EDB;
+        if (st)
+            done(st);
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
+    }
+    q->next_id = q->pend_base = sqlite3_column_int64(st, 0) + 1;
+    done(st);
+    st = stmt(q, ST_EV_MAXID, d);
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        tix_err e = st ? dberr(q, d, "reading the evidence counter") : TIX_EDB;
+        if (st)
+            done(st);
+        sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
+    }
+    q->next_ev = q->first_ev = sqlite3_column_int64(st, 0) + 1;
+    done(st);
     return TIX_EOK;
 }
 
-static tix_err step_done(sq_store *q, sqlite3_stmt *st, tix_diag *d, const char *what)
+static size_t pend_slot(const uint8_t uuid[16], int type, size_t mask)
 {
-    int rc = sqlite3_step(st);
-    done(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return dberr(q, d, what);
+    uint64_t h;
+    memcpy(&h, uuid, 8); /* a UUIDv5 is a SHA-1: its bytes are already mixed */
+    return (size_t)(h ^ (uint64_t)type * 0x9E3779B97F4A7C15ull) & mask;
+}
+
+static pend_ent *pend_find(sq_store *q, const uint8_t uuid[16], int type)
+{
+    if (!q->pend_len)
+        return NULL;
+    size_t j = pend_slot(uuid, type, q->pend_cap - 1);
+    while (q->pend[j].used) {
+        if (q->pend[j].type == type && memcmp(q->pend[j].uuid, uuid, 16) == 0)
+            return &q->pend[j];
+        j = (j + 1) & (q->pend_cap - 1);
+    }
+    return NULL;
+}
+
+static int pend_grow(sq_store *q)
+{
+    size_t cap = q->pend_cap ? q->pend_cap * 2 : 1024;
+    pend_ent *e = calloc(cap, sizeof *e);
+    if (!e)
+        return -1;
+    for (size_t i = 0; i < q->pend_cap; i++) {
+        if (!q->pend[i].used)
+            continue;
+        size_t j = pend_slot(q->pend[i].uuid, q->pend[i].type, cap - 1);
+        while (e[j].used)
+            j = (j + 1) & (cap - 1);
+        e[j] = q->pend[i];
+    }
+    free(q->pend);
+    q->pend = e;
+    q->pend_cap = cap;
+    return 0;
+}
+
+static int pend_cmp(const void *a, const void *b)
+{
+    const pend_ent *x = a, *y = b;
+    int c = memcmp(x->uuid, y->uuid, 16);
+    return c ? c : x->type - y->type;
+}
+
+static void pend_clear(sq_store *q)
+{
+    if (q->pend_len)
+        memset(q->pend, 0, q->pend_cap * sizeof *q->pend);
+    q->pend_len = 0;
+    tix_buf_reset(&q->pend_vals);
+    q->nevs = 0;
+    tix_buf_reset(&q->ev_strs);
+    q->pend_base = q->next_id;
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+    const ev_row *x = a, *y = b;
+    if (x->obs != y->obs)
+        return x->obs < y->obs ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void bind_str(sq_store *q, sqlite3_stmt *st, int i, int64_t off)
+{
+    if (off >= 0)
+        sqlite3_bind_text(st, i, q->ev_strs.p + off, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* The buffered evidence, in (observable, id) order: new rows land at the
+ * end of each observable's range. */
+static tix_err write_evidence(sq_store *q, tix_diag *d)
+{
+    sqlite3_stmt *st = stmt(q, ST_EV_INS, d);
+    if (!st)
+        return TIX_EDB;
+    qsort(q->evs, q->nevs, sizeof *q->evs, ev_cmp);
+    for (size_t i = 0; i < q->nevs; i++) {
+        const ev_row *r = &q->evs[i];
+        sqlite3_bind_int64(st, 1, r->obs);
+        sqlite3_bind_int64(st, 2, r->src);
+        bind_id(st, 3, r->sample);
+        bind_id(st, 4, r->doc);
+        if (r->line)
+            sqlite3_bind_int64(st, 5, (int64_t)r->line);
+        else
+            sqlite3_bind_null(st, 5);
+        if (r->offset >= 0)
+            sqlite3_bind_int64(st, 6, r->offset);
+        else
+            sqlite3_bind_null(st, 6);
+        sqlite3_bind_int64(st, 7, r->count);
+        sqlite3_bind_int64(st, 8, r->first);
+        sqlite3_bind_int64(st, 9, r->last);
+        sqlite3_bind_int(st, 10, r->conf);
+        sqlite3_bind_int(st, 11, r->tlp);
+        if (r->port > 0)
+            sqlite3_bind_int(st, 12, r->port);
+        else
+            sqlite3_bind_null(st, 12);
+        bind_str(q, st, 13, r->family);
+        bind_str(q, st, 14, r->tags);
+        bind_str(q, st, 15, r->place);
+        sqlite3_bind_int(st, 16, (int)r->flags);
+        sqlite3_bind_int64(st, 17, r->ingested);
+        sqlite3_bind_int64(st, 18, r->id);
+        tix_err e = step_done(q, st, d, "adding evidence");
+        if (e)
+            return e;
+    }
     return TIX_EOK;
 }
+
 
 static tix_err trust_of(sq_store *q, int64_t src, int *trust, tix_diag *d)
 {
@@ -350,35 +535,78 @@ static tix_err recompute(sq_store *q, int64_t obs, int *conf, uint32_t *nsrc,
 
 static tix_err flush(sq_store *q, tix_diag *d)
 {
-    sqlite3_stmt *up = stmt(q, ST_SUP_UPSERT, d), *ou = stmt(q, ST_OBS_UPD, d);
-    if (!up || !ou)
+    sqlite3_stmt *ou = stmt(q, ST_OBS_UPD, d);
+    if (!ou)
         return TIX_EDB;
     tix_err e;
-    for (size_t i = 0; i < q->sup.cap; i++) {
-        const touch_ent *t = &q->sup.e[i];
-        if (!t->used)
-            continue;
-        sqlite3_bind_int64(up, 1, t->obs);
-        sqlite3_bind_int64(up, 2, t->src);
-        sqlite3_bind_int64(up, 3, (int64_t)t->n);
-        sqlite3_bind_int(up, 4, t->conf);
-        if ((e = step_done(q, up, d, "writing support")))
-            return e;
-    }
-    for (size_t i = 0; i < q->obs.cap; i++) {
-        const touch_ent *t = &q->obs.e[i];
-        if (!t->used || t->n == 0)
-            continue;
-        int conf;
-        uint32_t nsrc;
-        if (t->created && t->nsup == 1) {
-            /* new since the last flush, one source: all its support is here */
+    sqlite3_stmt *ins = stmt(q, ST_OBS_INS, d);
+    if (!ins)
+        return TIX_EDB;
+    /* New observables get their final ids in uuid order, so that the row
+     * table and the uuid index both grow at their right edge instead of
+     * at a random page per row; the provisional ids handed out so far are
+     * mapped to them. */
+    size_t np = 0;
+    for (size_t i = 0; i < q->pend_cap && np < q->pend_len; i++)
+        if (q->pend[i].used)
+            q->pend[np++] = q->pend[i];
+    qsort(q->pend, np, sizeof *q->pend, pend_cmp);
+    int64_t *remap = realloc(q->remap, (np ? np : 1) * sizeof *remap);
+    if (!remap)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    q->remap = remap;
+    for (size_t i = 0; i < np; i++)
+        remap[q->pend[i].id - q->pend_base] = q->pend_base + (int64_t)i;
+    for (size_t i = 0; i < q->nevs; i++)
+        if (q->evs[i].obs >= q->pend_base)
+            q->evs[i].obs = remap[q->evs[i].obs - q->pend_base];
+    if ((e = write_evidence(q, d)))
+        return e;
+    for (size_t i = 0; i < np; i++) {
+        pend_ent *p = &q->pend[i];
+        bool fresh;
+        touch_ent *t = touch_get(&q->obs, p->id, 0, &fresh);
+        p->id = q->pend_base + (int64_t)i;
+        if (!t)
+            return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+        int conf = 0;
+        uint32_t nsrc = 0;
+        if (t->n && t->nsup == 1) {
             tix_support one = {t->conf, t->n};
             conf = tix_confidence(&one, 1);
             nsrc = 1;
-        } else if ((e = recompute(q, t->obs, &conf, &nsrc, d))) {
+        } else if (t->n && (e = recompute(q, p->id, &conf, &nsrc, d))) {
             return e;
         }
+        sqlite3_bind_int64(ins, 1, p->id);
+        sqlite3_bind_int(ins, 2, p->type);
+        sqlite3_bind_text(ins, 3, q->pend_vals.p + p->off, (int)p->len, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 4, p->uuid, 16, SQLITE_STATIC);
+        if (t->n) {
+            sqlite3_bind_int64(ins, 5, t->first);
+            sqlite3_bind_int64(ins, 6, t->last);
+        } else {
+            /* known only as a URL's host: never seen on its own */
+            sqlite3_bind_null(ins, 5);
+            sqlite3_bind_null(ins, 6);
+        }
+        sqlite3_bind_int64(ins, 7, (int64_t)t->n);
+        sqlite3_bind_int(ins, 8, (int)nsrc);
+        sqlite3_bind_int(ins, 9, conf);
+        if ((e = step_done(q, ins, d, "adding an observable")))
+            return e;
+        t->used = true;
+        t->created = true;
+    }
+    pend_clear(q);
+    for (size_t i = 0; i < q->obs.cap; i++) {
+        const touch_ent *t = &q->obs.e[i];
+        if (!t->used || t->n == 0 || t->created)
+            continue;
+        int conf;
+        uint32_t nsrc;
+        if ((e = recompute(q, t->obs, &conf, &nsrc, d)))
+            return e;
         sqlite3_bind_int64(ou, 1, t->first);
         sqlite3_bind_int64(ou, 2, t->last);
         sqlite3_bind_int64(ou, 3, (int64_t)t->n);
@@ -399,6 +627,14 @@ static tix_err sq_commit(tix_store *s, tix_diag *d)
     tix_err e = flush(q, d);
     if (e)
         return e;
+    if (q->next_ev != q->first_ev) {
+        sqlite3_stmt *st = stmt(q, ST_EV_SETID, d);
+        if (!st)
+            return TIX_EDB;
+        sqlite3_bind_int64(st, 1, q->next_ev - 1);
+        if ((e = step_done(q, st, d, "updating the evidence counter")))
+            return e;
+    }
     if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return dberr(q, d, "committing");
     return TIX_EOK;
@@ -407,6 +643,7 @@ static tix_err sq_commit(tix_store *s, tix_diag *d)
 static void sq_rollback(tix_store *s)
 {
     sq_store *q = (sq_store *)s;
+    pend_clear(q);
     touch_clear(&q->sup);
     touch_clear(&q->obs);
     memset(q->trust_src, 0, sizeof q->trust_src);
@@ -640,6 +877,13 @@ static tix_err sq_observable_put(tix_store *s, tix_obs_type type, const char *va
                                  bool *created, tix_diag *d)
 {
     sq_store *q = (sq_store *)s;
+    const pend_ent *p = pend_find(q, uuid, (int)type);
+    if (p) {
+        *id = p->id;
+        if (created)
+            *created = false;
+        return TIX_EOK;
+    }
     sqlite3_stmt *st = stmt(q, ST_OBS_FIND, d);
     if (!st)
         return TIX_EDB;
@@ -656,15 +900,23 @@ static tix_err sq_observable_put(tix_store *s, tix_obs_type type, const char *va
     }
     if (rc != SQLITE_DONE)
         return dberr(q, d, "looking up an observable");
-    if (!(st = stmt(q, ST_OBS_INS, d)))
-        return TIX_EDB;
-    sqlite3_bind_int(st, 1, type);
-    sqlite3_bind_text(st, 2, value, (int)len, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, uuid, 16, SQLITE_STATIC);
-    tix_err e = step_done(q, st, d, "adding an observable");
-    if (e)
-        return e;
-    *id = sqlite3_last_insert_rowid(q->db);
+    if ((q->pend_len + 1) * 4 > q->pend_cap * 3 && pend_grow(q) != 0)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    size_t j = pend_slot(uuid, (int)type, q->pend_cap - 1);
+    while (q->pend[j].used)
+        j = (j + 1) & (q->pend_cap - 1);
+    pend_ent *n = &q->pend[j];
+    memcpy(n->uuid, uuid, 16);
+    n->type = (int)type;
+    n->used = true;
+    n->id = q->next_id++;
+    n->off = q->pend_vals.len;
+    n->len = len;
+    tix_buf_add(&q->pend_vals, value, len);
+    if (q->pend_vals.err)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    q->pend_len++;
+    *id = n->id;
     if (created)
         *created = true;
     bool fresh;
@@ -672,45 +924,41 @@ static tix_err sq_observable_put(tix_store *s, tix_obs_type type, const char *va
     if (!t)
         return tix_diag_set(d, TIX_ENOMEM, "out of memory");
     t->created = true;
+    if (q->pend_len >= FLUSH_AT)
+        return flush(q, d);
     return TIX_EOK;
+}
+
+static int64_t keep_str(sq_store *q, const char *str)
+{
+    if (!str || !*str)
+        return -1;
+    int64_t off = (int64_t)q->ev_strs.len;
+    tix_buf_add(&q->ev_strs, str, strlen(str) + 1);
+    return off;
 }
 
 static tix_err sq_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d)
 {
     sq_store *q = (sq_store *)s;
-    sqlite3_stmt *st = stmt(q, ST_EV_INS, d);
-    if (!st)
-        return TIX_EDB;
     int64_t first = ev->first_seen, last = ev->last_seen > first ? ev->last_seen : first;
-    sqlite3_bind_int64(st, 1, ev->observable_id);
-    sqlite3_bind_int64(st, 2, ev->source_id);
-    bind_id(st, 3, ev->sample_id);
-    bind_id(st, 4, ev->document_id);
-    if (ev->line)
-        sqlite3_bind_int64(st, 5, (int64_t)ev->line);
-    else
-        sqlite3_bind_null(st, 5);
-    if (ev->offset >= 0)
-        sqlite3_bind_int64(st, 6, ev->offset);
-    else
-        sqlite3_bind_null(st, 6);
-    sqlite3_bind_int64(st, 7, ev->count ? ev->count : 1);
-    sqlite3_bind_int64(st, 8, first);
-    sqlite3_bind_int64(st, 9, last);
-    sqlite3_bind_int(st, 10, ev->confidence);
-    sqlite3_bind_int(st, 11, ev->tlp < 0 ? TIX_TLP_AMBER : ev->tlp);
-    if (ev->port > 0)
-        sqlite3_bind_int(st, 12, ev->port);
-    else
-        sqlite3_bind_null(st, 12);
-    bind_text(st, 13, ev->family && *ev->family ? ev->family : NULL);
-    bind_text(st, 14, ev->tags && *ev->tags ? ev->tags : NULL);
-    bind_text(st, 15, ev->place);
-    sqlite3_bind_int(st, 16, (int)ev->flags);
-    sqlite3_bind_int64(st, 17, ev->ingested);
-    tix_err e = step_done(q, st, d, "adding evidence");
-    if (e)
-        return e;
+    if (tix__grow(&q->evs, &q->capevs, q->nevs, sizeof *q->evs, 1024) != 0)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    ev_row *r = &q->evs[q->nevs];
+    *r = (ev_row){
+        .obs = ev->observable_id, .src = ev->source_id, .sample = ev->sample_id,
+        .doc = ev->document_id, .id = q->next_ev, .offset = ev->offset,
+        .first = first, .last = last, .ingested = ev->ingested, .line = ev->line,
+        .family = keep_str(q, ev->family), .tags = keep_str(q, ev->tags),
+        .place = keep_str(q, ev->place), .count = ev->count ? ev->count : 1,
+        .flags = ev->flags, .conf = ev->confidence,
+        .tlp = ev->tlp < 0 ? TIX_TLP_AMBER : ev->tlp, .port = ev->port,
+    };
+    if (q->ev_strs.err)
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    q->nevs++;
+    q->next_ev++;
+    tix_err e;
 
     int trust;
     if ((e = trust_of(q, ev->source_id, &trust, d)))
@@ -738,7 +986,7 @@ static tix_err sq_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d
     o->n++;
     if (eff > o->conf)
         o->conf = eff;
-    if (q->sup.len >= FLUSH_AT || q->obs.len >= FLUSH_AT)
+    if (q->sup.len >= FLUSH_AT || q->obs.len >= FLUSH_AT || q->nevs >= FLUSH_AT)
         return flush(q, d);
     return TIX_EOK;
 }
@@ -863,8 +1111,8 @@ static tix_err sq_observable_each(tix_store *s, const tix_obs_filter *f, tix_obs
     }
     if (f->source)
         n += snprintf(query + n, sizeof query - (size_t)n,
-                      " AND EXISTS(SELECT 1 FROM support su JOIN source so ON "
-                      "so.id=su.source_id WHERE su.observable_id=o.id AND so.name=?1)");
+                      " AND EXISTS(SELECT 1 FROM evidence e JOIN source so ON "
+                      "so.id=e.source_id WHERE e.observable_id=o.id AND so.name=?1)");
     if (f->since)
         n += snprintf(query + n, sizeof query - (size_t)n, " AND o.last_seen>=?2");
     if (f->min_confidence > 0)

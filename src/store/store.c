@@ -190,6 +190,23 @@ tix_err tix_store_observable_put(tix_store *s, tix_obs_type type, const char *va
     return s->ops->observable_put(s, type, value, len, uuid, id, created, d);
 }
 
+tix_err tix_store_observable_put_id(tix_store *s, tix_obs_type type, const char *value,
+                                    size_t len, const char *stix_id, int64_t *id,
+                                    bool *created, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    uint8_t uuid[16];
+    uint32_t types;
+    if ((e = store_parse_stix_id(stix_id, uuid, &types, d)))
+        return e;
+    if (!(types & TIX_OBS_BIT(type)))
+        return tix_diag_set(d, TIX_EINVAL, "%s is not the id of a %s", stix_id,
+                            tix_obs_name(type));
+    return s->ops->observable_put(s, type, value, len, uuid, id, created, d);
+}
+
 tix_err tix_store_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d)
 {
     tix_err e = need_txn(s, d);

@@ -542,31 +542,22 @@ static tix_err flush(sq_store *q, tix_diag *d)
     sqlite3_stmt *ins = stmt(q, ST_OBS_INS, d);
     if (!ins)
         return TIX_EDB;
-    /* New observables get their final ids in uuid order, so that the row
-     * table and the uuid index both grow at their right edge instead of
-     * at a random page per row; the provisional ids handed out so far are
-     * mapped to them. */
+    /* New observables are inserted in uuid order, so that the uuid index
+     * grows in order within a batch. They keep the ids put handed out:
+     * callers hold them (the very put that triggers this flush returns
+     * one), so renumbering them here would send later evidence to another
+     * observable. */
     size_t np = 0;
     for (size_t i = 0; i < q->pend_cap && np < q->pend_len; i++)
         if (q->pend[i].used)
             q->pend[np++] = q->pend[i];
     qsort(q->pend, np, sizeof *q->pend, pend_cmp);
-    int64_t *remap = realloc(q->remap, (np ? np : 1) * sizeof *remap);
-    if (!remap)
-        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
-    q->remap = remap;
-    for (size_t i = 0; i < np; i++)
-        remap[q->pend[i].id - q->pend_base] = q->pend_base + (int64_t)i;
-    for (size_t i = 0; i < q->nevs; i++)
-        if (q->evs[i].obs >= q->pend_base)
-            q->evs[i].obs = remap[q->evs[i].obs - q->pend_base];
     if ((e = write_evidence(q, d)))
         return e;
     for (size_t i = 0; i < np; i++) {
         pend_ent *p = &q->pend[i];
         bool fresh;
         touch_ent *t = touch_get(&q->obs, p->id, 0, &fresh);
-        p->id = q->pend_base + (int64_t)i;
         if (!t)
             return tix_diag_set(d, TIX_ENOMEM, "out of memory");
         int conf = 0;
@@ -919,11 +910,6 @@ static tix_err sq_observable_put(tix_store *s, tix_obs_type type, const char *va
     *id = n->id;
     if (created)
         *created = true;
-    bool fresh;
-    touch_ent *t = touch_get(&q->obs, *id, 0, &fresh);
-    if (!t)
-        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
-    t->created = true;
     if (q->pend_len >= FLUSH_AT)
         return flush(q, d);
     return TIX_EOK;
@@ -965,19 +951,27 @@ static tix_err sq_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d
         return e;
     bool fresh_o, fresh_s;
     touch_ent *o = touch_get(&q->obs, ev->observable_id, 0, &fresh_o);
-    touch_ent *u = o ? touch_get(&q->sup, ev->observable_id, ev->source_id, &fresh_s) : NULL;
-    if (!o || !u)
+    if (!o)
         return tix_diag_set(d, TIX_ENOMEM, "out of memory");
-    /* support keeps the raw confidence, so a later change of trust applies
-     * to it; the observable's own entry folds the effective one */
-    if (fresh_s) {
-        u->first = first;
-        u->last = last;
-        o->nsup++;
+    if (fresh_o) {
+        /* provisional ids start at pend_base: made since the last flush */
+        o->created = ev->observable_id >= q->pend_base;
+        o->one_src = ev->source_id; /* the one source, until a second shows */
+        o->nsup = 1;
+    } else if (o->one_src != ev->source_id) {
+        /* more than one source in this batch: count them in the pair map */
+        if (o->one_src) {
+            touch_ent *u = touch_get(&q->sup, ev->observable_id, o->one_src, &fresh_s);
+            if (!u)
+                return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+            o->one_src = 0;
+        }
+        touch_ent *u = touch_get(&q->sup, ev->observable_id, ev->source_id, &fresh_s);
+        if (!u)
+            return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+        if (fresh_s)
+            o->nsup++;
     }
-    u->n++;
-    if (ev->confidence > u->conf)
-        u->conf = ev->confidence;
     int eff = ev->confidence * trust / 100;
     if (o->n == 0 || first < o->first)
         o->first = first;

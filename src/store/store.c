@@ -175,6 +175,32 @@ tix_err tix_store_sample_put(tix_store *s, tix_sample *io, bool *created, tix_di
     return e ? e : s->ops->sample_put(s, io, created, d);
 }
 
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* The 16 bytes of "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (and a NUL). */
+static int parse_uuid(const char *u, uint8_t uuid[16])
+{
+    for (int i = 0, k = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (u[i] != '-')
+                return -1;
+            continue;
+        }
+        int hi = hexval(u[i]), lo = hexval(u[i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        uuid[k++] = (uint8_t)(hi << 4 | lo);
+        i++;
+    }
+    return u[36] == 0 ? 0 : -1;
+}
+
 tix_err tix_store_observable_put(tix_store *s, tix_obs_type type, const char *value,
                                  size_t len, int64_t *id, bool *created, tix_diag *d)
 {
@@ -198,11 +224,11 @@ tix_err tix_store_observable_put_id(tix_store *s, tix_obs_type type, const char 
     if (e)
         return e;
     uint8_t uuid[16];
-    uint32_t types;
-    if ((e = store_parse_stix_id(stix_id, uuid, &types, d)))
-        return e;
-    if (!(types & TIX_OBS_BIT(type)))
-        return tix_diag_set(d, TIX_EINVAL, "%s is not the id of a %s", stix_id,
+    const char *st = tix_obs_stix_type(type);
+    size_t stl = st ? strlen(st) : 0;
+    if (!st || strncmp(stix_id, st, stl) != 0 || strncmp(stix_id + stl, "--", 2) != 0 ||
+        parse_uuid(stix_id + stl + 2, uuid) != 0)
+        return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not the id of a %s", stix_id,
                             tix_obs_name(type));
     return s->ops->observable_put(s, type, value, len, uuid, id, created, d);
 }
@@ -298,13 +324,6 @@ tix_err tix_store_relationship_each(tix_store *s, const char *stix_id,
     return s->ops->relationship_each(s, stix_id, fn, ud, d);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 tix_err tix_store_sample_get(tix_store *s, const char *hex, tix_sample *out,
                              tix_diag *d)
@@ -349,18 +368,7 @@ tix_err store_parse_stix_id(const char *stix_id, uint8_t uuid[16], uint32_t *typ
     }
     if (!*types)
         return tix_diag_set(d, TIX_ENOTFOUND, "'%.80s' is not an observable id", stix_id);
-    const char *u = dash + 2;
-    for (int i = 0, k = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (u[i] != '-')
-                return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
-            continue;
-        }
-        int hi = hexval(u[i]), lo = hexval(u[i + 1]);
-        if (hi < 0 || lo < 0)
-            return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
-        uuid[k++] = (uint8_t)(hi << 4 | lo);
-        i++;
-    }
+    if (parse_uuid(dash + 2, uuid) != 0)
+        return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
     return TIX_EOK;
 }

@@ -10,6 +10,7 @@
 
 typedef struct {
     int64_t obs, src;    /* src 0: the observable's own entry */
+    int64_t one_src;     /* own entry: its only source so far, 0: several */
     int64_t first, last; /* seen window of the rows added */
     uint64_t n;          /* rows added */
     int conf;            /* best effective confidence added */

@@ -24,8 +24,7 @@ tix_err tix_time_parse(const char *s, size_t len, int64_t *out, tix_diag *d);
 #define TIX_TIME_MAX 32
 void tix_time_format(int64_t t, char out[TIX_TIME_MAX]);
 
-/* Seconds since the epoch now, or $TIX_NOW (same formats) when set, so that
- * tests and demos are reproducible. */
+/* Seconds since the epoch now. */
 int64_t tix_time_now(void);
 
 #endif

@@ -27,6 +27,8 @@ int cli_write(FILE *f, const char *buf, size_t len);
 /* The store: --db PATH, else $TIX_DB, else ./tix.db. */
 void cli_set_db(const char *path);
 const char *cli_db(void);
+/* Now, or $TIX_NOW (any tix_time_parse form) when set. */
+int64_t cli_now(void);
 /* Open it (TIX_STORE_* flags); on failure report and return -1. */
 int cli_open_store(const char *cmd, unsigned flags, tix_store **out);
 

@@ -77,6 +77,7 @@ int cmd_ingest(int argc, char **argv)
     a.o.trust = -1;
     a.o.tlp = TIX_TLP_UNSET;
     a.o.report = say;
+    a.o.now = cli_now();
     bool samples = strcmp(a.what, "sample") == 0 || strcmp(a.what, "samples") == 0;
     if (samples) {
         a.o.source = "local";
@@ -194,13 +195,15 @@ int cmd_ingest(int argc, char **argv)
         tix_err e = samples ? tix_ingest_samples(s, &a.o, ex, argv[i], &st, &d)
                             : tix_ingest_feed(s, &a.o, &a.fo, argv[i], &st, &d);
         if (e) {
-            cli_error("ingest", "%s", d.msg);
-            if (samples && st.samples_new)
-                fprintf(stderr, "tix: ingest: %s: the %llu samples before it are stored\n",
-                        argv[i], (unsigned long long)st.samples_new);
-            fprintf(stderr, "tix: ingest: %s: %s\n", argv[i],
-                    samples ? "the failing file was not stored"
-                            : "nothing from this file was stored");
+            /* one line, as for extract: scripts read the first line only */
+            if (!samples)
+                cli_error("ingest", "%s; nothing from this file was stored", d.msg);
+            else if (st.samples_new)
+                cli_error("ingest", "%s; the failing file was not stored, the %llu "
+                          "samples before it are", d.msg,
+                          (unsigned long long)st.samples_new);
+            else
+                cli_error("ingest", "%s; the failing file was not stored", d.msg);
             status = 1;
             break;
         }

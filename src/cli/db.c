@@ -1,6 +1,8 @@
 /* db.c - which store the command works on: --db, else $TIX_DB, else
- * ./tix.db. */
+ * ./tix.db; and the time it runs at: $TIX_NOW (for reproducible runs),
+ * else the clock. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -14,6 +16,15 @@ const char *cli_db(void)
         return db_flag;
     const char *e = getenv("TIX_DB");
     return e && *e ? e : "./tix.db";
+}
+
+int64_t cli_now(void)
+{
+    const char *e = getenv("TIX_NOW");
+    int64_t t;
+    if (e && *e && tix_time_parse(e, strlen(e), &t, NULL) == TIX_EOK)
+        return t;
+    return tix_time_now();
 }
 
 int cli_open_store(const char *cmd, unsigned flags, tix_store **out)

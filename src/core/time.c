@@ -146,11 +146,4 @@ void tix_time_format(int64_t t, char out[TIX_TIME_MAX])
              (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
 }
 
-int64_t tix_time_now(void)
-{
-    const char *e = getenv("TIX_NOW");
-    int64_t t;
-    if (e && *e && tix_time_parse(e, strlen(e), &t, NULL) == TIX_EOK)
-        return t;
-    return (int64_t)time(NULL);
-}
+int64_t tix_time_now(void) { return (int64_t)time(NULL); }

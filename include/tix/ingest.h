@@ -4,7 +4,7 @@
  * malformed record stops its file with "FILE:LINE: reason" and leaves the
  * store as it was, unless skip_bad, which stores the rest and reports each
  * record it skipped. The same bytes ingested twice (a sample by sha256, a
- * feed file by sha256 per source and format) add nothing the second time.
+ * feed file by sha256 and format) add nothing the second time.
  */
 #ifndef TIX_INGEST_H
 #define TIX_INGEST_H

@@ -61,6 +61,9 @@ void tix_store_close(tix_store *s); /* rolls back an open transaction */
 /* "sqlite", and the schema version the store is at. */
 const char *tix_store_backend(const tix_store *s);
 int tix_store_schema_version(tix_store *s);
+/* The time the store stamps on what it creates itself (a source's
+ * creation); 0, the default, is the clock. For reproducible runs. */
+void tix_store_set_now(tix_store *s, int64_t now);
 /* The schema version this build writes. */
 int tix_store_schema_current(void);
 
@@ -170,8 +173,9 @@ tix_err tix_store_source_put(tix_store *s, const char *name, tix_source_kind kin
 tix_err tix_store_source_set(tix_store *s, const char *name, tix_source_kind kind,
                              int trust, tix_diag *d);
 
-/* Record a document by (sha256, kind, source). *created is false when the
- * same bytes were already ingested as this kind for this source; io->id and
+/* Record a document by (sha256, kind). *created is false when the same
+ * bytes were already ingested as this kind (from any source: the same file
+ * under another name would count its evidence twice); io->id and
  * io->ingested then describe the earlier ingest. */
 tix_err tix_store_document_put(tix_store *s, tix_document *io, bool *created,
                                tix_diag *d);

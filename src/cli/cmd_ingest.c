@@ -32,25 +32,34 @@ static int parse_int(const char *what, const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* "1 file", "2 files" */
+static void count(bool first, uint64_t n, const char *one, const char *many)
+{
+    printf("%s%llu %s", first ? "" : ", ", (unsigned long long)n, n == 1 ? one : many);
+}
+
 static void print_stats(const char *name, const tix_ingest_stats *st, bool samples)
 {
-    if (samples)
-        printf("%s: %llu files, %llu new samples, %llu already known, "
-               "%llu evidence rows, %llu new observables",
-               name, (unsigned long long)st->files, (unsigned long long)st->samples_new,
-               (unsigned long long)st->samples_known, (unsigned long long)st->evidence,
-               (unsigned long long)st->observables_new);
-    else
-        printf("%s: %llu records, %llu observations, %llu new observables, "
-               "%llu relationships, %llu objects",
-               name, (unsigned long long)st->records,
-               (unsigned long long)st->observations,
-               (unsigned long long)st->observables_new,
-               (unsigned long long)st->relationships, (unsigned long long)st->objects);
+    printf("%s: ", name);
+    if (samples) {
+        count(true, st->files, "file", "files");
+        count(false, st->samples_new, "new sample", "new samples");
+        count(false, st->samples_known, "already known", "already known");
+        count(false, st->evidence, "evidence row", "evidence rows");
+    } else {
+        count(true, st->records, "record", "records");
+        count(false, st->observations, "observation", "observations");
+    }
+    count(false, st->observables_new, "new observable", "new observables");
+    if (!samples) {
+        count(false, st->relationships, "relationship", "relationships");
+        count(false, st->objects, "object", "objects");
+    }
     if (st->skipped)
-        printf(", %llu skipped", (unsigned long long)st->skipped);
+        count(false, st->skipped, "skipped", "skipped");
     if (st->unmapped) {
-        printf(", %llu unmapped (", (unsigned long long)st->unmapped);
+        count(false, st->unmapped, "unmapped", "unmapped");
+        printf(" (");
         for (size_t i = 0; i < st->nreasons; i++)
             printf("%s%s: %llu", i ? ", " : "", st->reasons[i].reason,
                    (unsigned long long)st->reasons[i].n);

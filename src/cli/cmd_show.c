@@ -103,7 +103,7 @@ static int on_evidence(void *ud, const tix_evidence_rec *r)
                      e->flags & TIX_EV_DEFANGED ? " defanged" : "");
     if (e->count > 1)
         tix_buf_addf(b, " (x%u)", e->count);
-    if (r->document) {
+    if (r->document && !r->sample_sha256) { /* a sample names its archive */
         tix_buf_addf(b, "  %s", r->document);
         if (e->line)
             tix_buf_addf(b, ":%llu", (unsigned long long)e->line);

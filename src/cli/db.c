@@ -34,5 +34,8 @@ int cli_open_store(const char *cmd, unsigned flags, tix_store **out)
         cli_error(cmd, "%s", d.msg);
         return -1;
     }
+    const char *e = getenv("TIX_NOW");
+    if (e && *e)
+        tix_store_set_now(*out, cli_now());
     return 0;
 }

@@ -53,6 +53,7 @@ struct tix_store {
     const struct store_ops *ops;
     bool in_txn;
     bool readonly;
+    int64_t now; /* tix_store_set_now; 0: the clock */
 };
 
 /* Backends: open the store at a backend-specific location. */

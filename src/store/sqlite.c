@@ -47,8 +47,7 @@ static const char *const sql[ST_COUNT] = {
     /* a full scan: changing a source's trust is rare, an index on every
      * evidence row would be paid on every ingest */
     [ST_SRC_OBS] = "SELECT DISTINCT observable_id FROM evidence WHERE source_id=?",
-    [ST_DOC_GET] = "SELECT id,ingested,records FROM document "
-                   "WHERE sha256=? AND kind=? AND source_id=?",
+    [ST_DOC_GET] = "SELECT id,ingested,records FROM document WHERE sha256=? AND kind=?",
     [ST_DOC_INS] = "INSERT INTO document(sha256,kind,name,size,source_id,ingested) "
                    "VALUES(?,?,?,?,?,?)",
     [ST_DOC_REC] = "UPDATE document SET records=? WHERE id=?",
@@ -138,7 +137,6 @@ typedef struct {
     ev_row *evs;       /* evidence since the last flush */
     size_t nevs, capevs;
     tix_buf ev_strs;
-    int64_t *remap;    /* provisional id - pend_base -> final id */
     int64_t trust_src[8]; /* a tiny cache: sources are few per transaction */
     int trust_val[8];
     char *held[16]; /* strings handed out by the last get */
@@ -226,7 +224,6 @@ static void sq_close(tix_store *s)
     free(q->pend);
     tix_buf_free(&q->pend_vals);
     free(q->evs);
-    free(q->remap);
     tix_buf_free(&q->ev_strs);
     release(q);
     free(q->path);
@@ -435,7 +432,8 @@ static tix_err write_evidence(sq_store *q, tix_diag *d)
     sqlite3_stmt *st = stmt(q, ST_EV_INS, d);
     if (!st)
         return TIX_EDB;
-    qsort(q->evs, q->nevs, sizeof *q->evs, ev_cmp);
+    if (q->nevs > 1) /* q->evs is NULL until the first evidence row */
+        qsort(q->evs, q->nevs, sizeof *q->evs, ev_cmp);
     for (size_t i = 0; i < q->nevs; i++) {
         const ev_row *r = &q->evs[i];
         sqlite3_bind_int64(st, 1, r->obs);
@@ -551,7 +549,8 @@ static tix_err flush(sq_store *q, tix_diag *d)
     for (size_t i = 0; i < q->pend_cap && np < q->pend_len; i++)
         if (q->pend[i].used)
             q->pend[np++] = q->pend[i];
-    qsort(q->pend, np, sizeof *q->pend, pend_cmp);
+    if (np > 1) /* q->pend is NULL until the first new observable */
+        qsort(q->pend, np, sizeof *q->pend, pend_cmp);
     if ((e = write_evidence(q, d)))
         return e;
     for (size_t i = 0; i < np; i++) {
@@ -682,7 +681,7 @@ static tix_err sq_source_put(tix_store *s, const char *name, tix_source_kind kin
     sqlite3_stmt *st = stmt(q, ST_SRC_INS, d);
     if (!st)
         return TIX_EDB;
-    int64_t now = tix_time_now();
+    int64_t now = q->base.now ? q->base.now : tix_time_now();
     bind_text(st, 1, name);
     sqlite3_bind_int(st, 2, kind);
     sqlite3_bind_int(st, 3, trust);
@@ -749,7 +748,6 @@ static tix_err sq_document_put(tix_store *s, tix_document *io, bool *created, ti
         return TIX_EDB;
     sqlite3_bind_blob(st, 1, io->sha256, 32, SQLITE_STATIC);
     bind_text(st, 2, io->kind);
-    sqlite3_bind_int64(st, 3, io->source_id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         io->id = sqlite3_column_int64(st, 0);

@@ -21,7 +21,7 @@ static const char *const migrations[] = {
     "  source_id INTEGER NOT NULL REFERENCES source(id),"
     "  ingested INTEGER NOT NULL,"
     "  records INTEGER NOT NULL DEFAULT 0,"
-    "  UNIQUE (sha256, kind, source_id));"
+    "  UNIQUE (sha256, kind));"
     "CREATE TABLE sample("
     "  id INTEGER PRIMARY KEY,"
     "  sha256 BLOB NOT NULL UNIQUE,"

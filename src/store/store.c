@@ -79,6 +79,7 @@ void tix_store_close(tix_store *s)
 }
 
 const char *tix_store_backend(const tix_store *s) { return s->ops->name; }
+void tix_store_set_now(tix_store *s, int64_t now) { s->now = now; }
 int tix_store_schema_version(tix_store *s) { return s->ops->schema_version(s); }
 
 static tix_err need_txn(tix_store *s, tix_diag *d)

@@ -207,6 +207,9 @@ int cmd_ingest(int argc, char **argv)
             /* one line, as for extract: scripts read the first line only */
             if (!samples)
                 cli_error("ingest", "%s; nothing from this file was stored", d.msg);
+            else if (st.samples_new == 1)
+                cli_error("ingest", "%s; the failing file was not stored, the sample "
+                          "before it is", d.msg);
             else if (st.samples_new)
                 cli_error("ingest", "%s; the failing file was not stored, the %llu "
                           "samples before it are", d.msg,

@@ -455,7 +455,13 @@ static tix_err store_file(sample_ctx *c, prep *p, tix_diag *d)
     tix_err e = tix_store_begin(c->s, d);
     if (e)
         return e;
-    e = p->archive ? ingest_archive(c, p->name, d) : store_prepared(c, p, 0, d);
+    /* the source comes with the first file stored (see tix_ingest_samples) */
+    tix_source src;
+    e = tix_store_source_put(c->s, c->o->source, c->o->kind, c->o->trust, &src, d);
+    if (!e) {
+        c->k.source_id = src.id;
+        e = p->archive ? ingest_archive(c, p->name, d) : store_prepared(c, p, 0, d);
+    }
     if (!e)
         e = tix_store_commit(c->s, d);
     if (e) {
@@ -660,17 +666,17 @@ tix_err tix_ingest_samples(tix_store *s, const tix_ingest_opts *o, const tix_ext
     c.k.tlp = o->tlp != TIX_TLP_UNSET ? o->tlp : TIX_TLP_AMBER;
     path_list paths = {0};
     tix_err e;
-    /* The source is made once, in its own transaction, so that every file
-     * after it is committed or rolled back on its own. */
+    /* The source is only checked here: it is made in the transaction of
+     * the first file stored, so that an ingest that stores nothing leaves
+     * no source behind, with a kind and trust that then could not be given
+     * again (an existing source keeps its own). */
     tix_source src;
     if ((e = tix_store_begin(s, d)))
         goto out;
-    if ((e = tix_store_source_put(s, o->source, o->kind, o->trust, &src, d)) ||
-        (e = tix_store_commit(s, d))) {
-        tix_store_rollback(s);
+    e = tix_store_source_put(s, o->source, o->kind, o->trust, &src, d);
+    tix_store_rollback(s);
+    if (e)
         goto out;
-    }
-    c.k.source_id = src.id;
     if ((e = worker_init(&c.self, ex, d)) || (e = collect(path, 0, &paths, d)))
         goto out;
     if (paths.n == 1) {

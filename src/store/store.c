@@ -40,8 +40,8 @@ int tix_source_default_trust(tix_source_kind k)
 
 /* Each source is one opinion: its best evidence confidence c, made surer by
  * repetition with diminishing returns (n rows count as 1 + log2(n)/2
- * independent looks, so that one source repeating itself never
- * outweighs a second source). Sources then combine as independent opinions
+ * independent looks: four rows from one source count as much as a
+ * second source with the same confidence). Sources then combine as independent opinions
  * (noisy-OR): 1 - prod(1 - p_s). */
 int tix_confidence(const tix_support *sup, size_t n)
 {

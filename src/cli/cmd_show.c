@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/hex.h"
 
 typedef struct {
     tix_store *s;
@@ -235,15 +236,9 @@ static int show_sample(show_ctx *c, const tix_sample *smp0)
 {
     char sha256[65], sha1[41], md5[33], name[1024], type[512], mime[128];
     tix_sample smp = *smp0;
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        sha256[2 * i] = hx[smp.sha256[i] >> 4], sha256[2 * i + 1] = hx[smp.sha256[i] & 15];
-        if (i < 20)
-            sha1[2 * i] = hx[smp.sha1[i] >> 4], sha1[2 * i + 1] = hx[smp.sha1[i] & 15];
-        if (i < 16)
-            md5[2 * i] = hx[smp.md5[i] >> 4], md5[2 * i + 1] = hx[smp.md5[i] & 15];
-    }
-    sha256[64] = sha1[40] = md5[32] = 0;
+    tix__hex_encode(smp.sha256, 32, sha256);
+    tix__hex_encode(smp.sha1, 20, sha1);
+    tix__hex_encode(smp.md5, 16, md5);
     snprintf(name, sizeof name, "%s", smp.name ? smp.name : "");
     snprintf(type, sizeof type, "%s", smp.file_type ? smp.file_type : "");
     snprintf(mime, sizeof mime, "%s", smp.mime ? smp.mime : "");
@@ -281,7 +276,7 @@ static int show_sample(show_ctx *c, const tix_sample *smp0)
 static bool all_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strchr("0123456789abcdefABCDEF", s[i]))
+        if (tix__hex_value((unsigned char)s[i]) < 0)
             return false;
     return true;
 }

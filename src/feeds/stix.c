@@ -410,6 +410,16 @@ static const char *vuln_cve(const json_t *o)
 
 static tix_err do_sdo(bundle *b, entry *e);
 
+/* An object's created and modified times; a bad one marks e ST_BAD. */
+static tix_err get_created_modified(bundle *b, entry *e, int64_t *created,
+                                    int64_t *modified)
+{
+    tix_err err = get_time(b, e, "created", created);
+    if (!err && e->state != ST_BAD)
+        err = get_time(b, e, "modified", modified);
+    return err;
+}
+
 /* A vulnerability with a CVE is the cve observable; any other is an SDO. */
 static tix_err do_vulnerability(bundle *b, entry *e)
 {
@@ -419,9 +429,7 @@ static tix_err do_vulnerability(bundle *b, entry *e)
     if (add_obs(e, TIX_OBS_CVE, cve, strlen(cve)))
         return tix_diag_set(b->c->d, TIX_ENOMEM, "out of memory");
     int64_t created, modified;
-    tix_err err = get_time(b, e, "created", &created);
-    if (!err && e->state != ST_BAD)
-        err = get_time(b, e, "modified", &modified);
+    tix_err err = get_created_modified(b, e, &created, &modified);
     if (err || e->state == ST_BAD)
         return err;
     tix_obs_in in = {.first_seen = created, .last_seen = modified, .confidence = -1,
@@ -435,9 +443,7 @@ static tix_err do_vulnerability(bundle *b, entry *e)
 static tix_err emit_object(bundle *b, entry *e)
 {
     int64_t created, modified;
-    tix_err err = get_time(b, e, "created", &created);
-    if (!err && e->state != ST_BAD)
-        err = get_time(b, e, "modified", &modified);
+    tix_err err = get_created_modified(b, e, &created, &modified);
     if (err || e->state == ST_BAD)
         return err;
     char *json = json_dumps(e->o, JSON_COMPACT);

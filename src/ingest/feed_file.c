@@ -6,16 +6,6 @@
 #include "ingest/sink.h"
 #include "tix/time.h"
 
-static void already(const tix_ingest_opts *o, const char *name, int64_t when)
-{
-    if (!o->report)
-        return;
-    char t[TIX_TIME_MAX], msg[600];
-    tix_time_format(when, t);
-    snprintf(msg, sizeof msg, "%s: already ingested on %s; nothing added", name, t);
-    o->report(o->report_ud, msg);
-}
-
 /* Publishers of these formats release them as TLP:CLEAR. */
 static tix_tlp default_tlp(const tix_ingest_opts *o, tix_feed_format f)
 {
@@ -64,7 +54,7 @@ tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o, const tix_feed_o
     if ((e = tix_store_document_put(s, &doc, &created, d)))
         goto fail;
     if (!created) {
-        already(o, name, doc.ingested);
+        store_sink_already(o, name, doc.ingested);
         st->documents_known++;
         tix_store_rollback(s);
         goto out;

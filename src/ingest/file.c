@@ -98,13 +98,3 @@ void sha256_of(const void *data, size_t len, uint8_t out[32])
     unsigned int n = 32;
     EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
 }
-
-void hex_of(const uint8_t *raw, size_t n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hx[raw[i] >> 4];
-        out[2 * i + 1] = hx[raw[i] & 15];
-    }
-    out[2 * n] = 0;
-}

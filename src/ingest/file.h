@@ -20,6 +20,5 @@ tix_err in_file_open(in_file *f, const char *path, tix_diag *d);
 void in_file_close(in_file *f);
 
 void sha256_of(const void *data, size_t len, uint8_t out[32]);
-void hex_of(const uint8_t *raw, size_t n, char *out); /* 2n + 1 bytes */
 
 #endif

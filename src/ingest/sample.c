@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/grow.h"
+#include "core/hex.h"
 #include "ingest/file.h"
 #include "ingest/sink.h"
 #include "tix/hash.h"
@@ -278,7 +279,7 @@ static tix_err store_prepared(sample_ctx *c, prep *p, int64_t document_id, tix_d
     c->st->samples_new++;
 
     char hex[65], id[TIX_STIX_ID_MAX];
-    hex_of(p->sha256, 32, hex);
+    tix__hex_encode(p->sha256, 32, hex);
     c->k.sample_id = smp.id;
     tix_obs_in self = {.type = TIX_OBS_SHA256, .value = hex, .value_len = 64,
                        .confidence = -1, .tlp = TIX_TLP_UNSET};
@@ -427,10 +428,7 @@ static tix_err ingest_archive(sample_ctx *c, const char *path, tix_diag *d)
         goto out;
     if (!created) {
         c->st->documents_known++;
-        char t[TIX_TIME_MAX], msg[600];
-        tix_time_format(doc.ingested, t);
-        snprintf(msg, sizeof msg, "%s: already ingested on %s; nothing added", path, t);
-        report(c, msg);
+        store_sink_already(c->o, path, doc.ingested);
         goto out;
     }
     c->k.document_id = doc.id;

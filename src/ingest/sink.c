@@ -1,6 +1,7 @@
 /* sink.c - importers' findings into the store: canonical values, STIX
  * ids, one evidence row per finding, and a URL's host as its own observable
  * related to the URL. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,6 +248,16 @@ static tix_err sink_relate(void *ud, const tix_rel_in *r, tix_diag *d)
         return e;
     k->st->relationships++;
     return TIX_EOK;
+}
+
+void store_sink_already(const tix_ingest_opts *o, const char *name, int64_t when)
+{
+    if (!o->report)
+        return;
+    char t[TIX_TIME_MAX], msg[600];
+    tix_time_format(when, t);
+    snprintf(msg, sizeof msg, "%s: already ingested on %s; nothing added", name, t);
+    o->report(o->report_ud, msg);
 }
 
 tix_sink store_sink_iface(store_sink *k)

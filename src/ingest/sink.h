@@ -36,6 +36,9 @@ tix_err store_sink_observe_at(store_sink *k, const tix_obs_in *o, int64_t offset
                               uint32_t count, unsigned flags,
                               char id[TIX_STIX_ID_MAX], tix_diag *d);
 
+/* Tell the user, through o->report, that name was stored before, at when. */
+void store_sink_already(const tix_ingest_opts *o, const char *name, int64_t when);
+
 /* Add what one importer counted to the ingest's stats. */
 void store_sink_add_stats(tix_ingest_stats *st, const tix_feed_stats *fs);
 

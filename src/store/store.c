@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "store/backend.h"
 
 static const char *const kind_names[] = {
@@ -176,30 +177,18 @@ tix_err tix_store_sample_put(tix_store *s, tix_sample *io, bool *created, tix_di
     return e ? e : s->ops->sample_put(s, io, created, d);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /* The 16 bytes of "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (and a NUL). */
 static int parse_uuid(const char *u, uint8_t uuid[16])
 {
-    for (int i = 0, k = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (u[i] != '-')
-                return -1;
-            continue;
-        }
-        int hi = hexval(u[i]), lo = hexval(u[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        uuid[k++] = (uint8_t)(hi << 4 | lo);
-        i++;
-    }
-    return u[36] == 0 ? 0 : -1;
+    if (u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-' || u[36] != 0)
+        return -1;
+    return tix__hex_decode(u, 4, uuid) || tix__hex_decode(u + 9, 2, uuid + 4) ||
+                   tix__hex_decode(u + 14, 2, uuid + 6) ||
+                   tix__hex_decode(u + 19, 2, uuid + 8) ||
+                   tix__hex_decode(u + 24, 6, uuid + 10)
+               ? -1
+               : 0;
 }
 
 tix_err tix_store_observable_put(tix_store *s, tix_obs_type type, const char *value,
@@ -333,12 +322,8 @@ tix_err tix_store_sample_get(tix_store *s, const char *hex, tix_sample *out,
     uint8_t raw[32];
     if (n != 64 && n != 40 && n != 32)
         return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not an md5, sha1 or sha256", hex);
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not hexadecimal", hex);
-        raw[i / 2] = (uint8_t)(hi << 4 | lo);
-    }
+    if (tix__hex_decode(hex, n / 2, raw) != 0)
+        return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not hexadecimal", hex);
     return s->ops->sample_get(s, raw, n / 2, out, d);
 }
 

@@ -12,6 +12,7 @@
 #ifndef TIX_VET_H
 #define TIX_VET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,10 @@ int tix_match_from_name(const char *name); /* -1 when unknown */
 typedef enum { TIX_POLICY_BLOCK, TIX_POLICY_WARN } tix_policy;
 const char *tix_policy_name(tix_policy p);
 int tix_policy_from_name(const char *name); /* -1 when unknown */
+
+/* What the verdicts of an observable add up to. */
+typedef enum { TIX_VET_CLEAR, TIX_VET_WARN, TIX_VET_BLOCKED } tix_vet_status;
+const char *tix_vet_status_name(tix_vet_status s); /* "ok", "warn", "blocked" */
 
 typedef enum { TIX_LIST_BUILTIN, TIX_LIST_MISP, TIX_LIST_USER } tix_list_origin;
 const char *tix_list_origin_name(tix_list_origin o);
@@ -111,7 +116,7 @@ tix_err tix_lists_read_dir(const char *dir, tix_list ***out, size_t *n, tix_diag
 void tix_lists_free(tix_list **lists, size_t n);
 
 /* The lists built into tix: "iana-ipv4-special", "iana-ipv6-special",
- * "reserved-names" (RFC 2606, 6761, 6762, 7686, 8375, 9476) and an empty
+ * "reserved-names" (RFC 2606, 6761, 6762, 8375, 9476) and an empty
  * "sinkhole" list for the user's entries (IPs, CIDRs, domains, name
  * servers). */
 tix_err tix_lists_builtin(tix_list ***out, size_t *n, tix_diag *d);
@@ -131,9 +136,14 @@ typedef struct {
 tix_err tix_vetter_new(tix_vetter **out, tix_diag *d);
 /* Takes ownership of l (also on failure). */
 tix_err tix_vetter_add(tix_vetter *v, tix_list *l, tix_diag *d);
-/* Compile; after this nothing more can be added. */
+/* Compile; after this nothing more can be added (after a failure, only
+ * tix_vetter_free is left). */
 tix_err tix_vetter_build(tix_vetter *v, tix_diag *d);
 size_t tix_vetter_count(const tix_vetter *v);
+/* Entries the build could not use (a regex vectorscan's parser let through
+ * but its compiler refused, a CIDR that does not parse in a list made by
+ * hand); *why (may be NULL) gets the first one's reason, or "". */
+size_t tix_vetter_skipped(const tix_vetter *v, const char **why);
 const tix_list *tix_vetter_list(const tix_vetter *v, uint32_t i);
 /* Vet one canonical value. Returns the number of verdicts (one per
  * matching list, its longest or first match); at most max are written.
@@ -142,5 +152,38 @@ const tix_list *tix_vetter_list(const tix_vetter *v, uint32_t i);
 size_t tix_vetter_check(tix_vetter *v, tix_obs_type t, const char *value, size_t len,
                         tix_verdict *out, size_t max);
 void tix_vetter_free(tix_vetter *v);
+
+/* ---- vetting a store ---------------------------------------------------- */
+
+struct tix_store;
+
+typedef struct {
+    bool all;                  /* every observable, not only those added since
+                                * the last pass */
+    unsigned window_days;      /* passive-DNS window (default 30) */
+    uint64_t shared_threshold; /* unrelated names that make a host shared
+                                * (default 20) */
+    int64_t now;               /* 0: the store's clock */
+} tix_vet_opts;
+
+typedef struct {
+    uint64_t lists, entries;   /* loaded */
+    double load_seconds;       /* reading and compiling the lists */
+    uint64_t vetted, blocked, warned, verdicts;
+    uint64_t shared_hosts, flagged;
+} tix_vet_stats;
+
+/* A vetter over every list the store keeps, and the built-in lists it does
+ * not keep yet; st (may be NULL) gets the list and entry counts. */
+tix_err tix_vetter_from_store(struct tix_store *s, tix_vetter **out, tix_vet_stats *st,
+                              tix_diag *d);
+
+/* Vet the store's observables against its lists (the built-in ones are
+ * stored on first use) in one transaction: verdicts, the collateral flags
+ * of cloud/CDN/dynamic-DNS/shortener lists, sinkholes seen through
+ * passive DNS (a domain whose recent NS or A record is a sinkhole's), and
+ * shared hosting from passive DNS. */
+tix_err tix_vet_store(struct tix_store *s, const tix_vet_opts *o, tix_vet_stats *st,
+                      tix_diag *d);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef TIX_ENRICH_H
 #define TIX_ENRICH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,10 @@ typedef struct {
     char as_name[128]; /* "" when unknown */
 } tix_geo_info;
 
-/* ip is a canonical IPv4 or IPv6 address. Unknown fields stay empty. */
+/* ip is a canonical IPv4 or IPv6 address (an IPv4-mapped ::ffff:a.b.c.d
+ * is looked up as a.b.c.d). Unknown fields stay empty; out is cleared even
+ * on failure (TIX_EINVAL for what is no address). Allocates nothing; safe
+ * from several threads at once. */
 tix_err tix_geo_lookup(tix_geo *g, const char *ip, tix_geo_info *out, tix_diag *d);
 void tix_geo_free(tix_geo *g);
 
@@ -68,10 +72,36 @@ tix_err tix_constituencies_parse(const char *csv, size_t len, const char *where,
 size_t tix_constituencies_count(const tix_constituencies *c);
 const tix_constituency *tix_constituencies_at(const tix_constituencies *c, size_t i);
 /* The responsible party for an IP: the longest CIDR that contains it, else
- * its ASN's row, else its country's row; NULL when none. asn 0 and country
- * NULL or "" mean unknown. */
+ * its ASN's row, else its country's row; NULL when none. ip NULL or "",
+ * asn 0 and country NULL or "" mean unknown. Allocates nothing. */
 const tix_constituency *tix_constituency_find(const tix_constituencies *c, const char *ip,
                                               uint32_t asn, const char *country);
 void tix_constituencies_free(tix_constituencies *c);
+
+/* ---- enriching a store -------------------------------------------------- */
+
+struct tix_store;
+
+/* What the store is enriched from, kept in its settings so that every
+ * ingest enriches the same way: MMDB paths and the constituency CSV. */
+typedef struct {
+    const char *const *mmdb;   /* NULL: keep the stored choice */
+    size_t n_mmdb;
+    bool no_mmdb;              /* forget the stored MMDB paths */
+    const char *constituencies;/* a CSV path to read and keep; NULL: keep */
+} tix_enrich_config;
+
+/* Check and keep a new configuration (all or nothing: a bad MMDB or CSV
+ * changes nothing). Runs inside the caller's transaction. */
+tix_err tix_enrich_configure(struct tix_store *s, const tix_enrich_config *c, tix_diag *d);
+
+typedef struct {
+    uint64_t ips, placed, constituencies, domains;
+    char geo[256];             /* what answered (tix_geo_describe) */
+} tix_enrich_stats;
+
+/* Enrich IPs, domains and URLs (all, or only those added since the last
+ * pass) in one transaction. */
+tix_err tix_enrich_store(struct tix_store *s, bool all, tix_enrich_stats *st, tix_diag *d);
 
 #endif

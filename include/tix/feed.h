@@ -73,6 +73,15 @@ typedef struct {
     uint64_t line;
 } tix_rel_in;
 
+/* A passive-DNS record: rrname had rdata of rrtype (A, AAAA, CNAME, NS,
+ * MX, PTR) from first_seen to last_seen, count times. */
+typedef struct {
+    const char *rrname, *rrtype, *rdata; /* as found */
+    int64_t first_seen, last_seen;       /* 0: unknown */
+    uint64_t count;                      /* 0: unknown */
+    uint64_t line;
+} tix_dns_in;
+
 typedef struct tix_sink {
     void *ud;
     /* On success id receives the observable's STIX id. A value that is not a
@@ -82,6 +91,9 @@ typedef struct tix_sink {
                        tix_diag *d);
     tix_err (*object)(void *ud, const tix_object_in *o, tix_diag *d);
     tix_err (*relate)(void *ud, const tix_rel_in *r, tix_diag *d);
+    /* Passive DNS; NULL: such records count as unmapped. A value that does
+     * not fit its rrtype fails with TIX_EPARSE. */
+    tix_err (*resolve)(void *ud, const tix_dns_in *r, tix_diag *d);
 } tix_sink;
 
 #define TIX_FEED_MAP(X)                                                        \
@@ -93,7 +105,8 @@ typedef struct tix_sink {
     X(SPAMHAUS_DROP, "spamhaus-drop", "Spamhaus DROP/EDROP, text or JSON lines") \
     X(CSV, "csv", "any CSV, with a column map (--map)")                        \
     X(MISP, "misp", "MISP event JSON")                                         \
-    X(STIX, "stix", "STIX 2.1 bundle")
+    X(STIX, "stix", "STIX 2.1 bundle")                                         \
+    X(PDNS, "pdns", "passive DNS: CSV with a header, or JSON lines (COF, DNSDB)")
 
 typedef enum {
 #define X(e, n, s) TIX_FEED_##e,
@@ -117,6 +130,7 @@ typedef struct {
     uint64_t records;      /* data rows, attributes or objects read */
     uint64_t observations; /* observations handed to the sink */
     uint64_t objects, relationships;
+    uint64_t resolutions;  /* passive-DNS records handed to the sink */
     uint64_t skipped;      /* malformed and skipped (skip_bad) */
     uint64_t unmapped;     /* well-formed, but nothing tix can hold */
     tix_feed_reason reasons[TIX_FEED_REASONS]; /* unmapped, by reason; the

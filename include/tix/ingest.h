@@ -36,6 +36,7 @@ typedef struct {
     uint64_t samples_new, samples_known;
     uint64_t records, observations, observables_new, evidence;
     uint64_t relationships, objects;
+    uint64_t resolutions;     /* passive-DNS records stored (new or merged) */
     uint64_t skipped, unmapped;
     tix_feed_reason reasons[TIX_FEED_REASONS];
     size_t nreasons;

@@ -26,6 +26,7 @@
 #include "tix/error.h"
 #include "tix/feed.h"
 #include "tix/observable.h"
+#include "tix/vet.h"
 
 typedef struct tix_store tix_store;
 
@@ -160,6 +161,7 @@ typedef struct {
     uint64_t n_evidence;
     uint32_t n_sources;
     int confidence;
+    tix_vet_status status;   /* from its verdicts */
 } tix_obs_rec;
 
 /* ---- writes (inside a transaction) ------------------------------------ */
@@ -225,10 +227,14 @@ typedef struct {
     int64_t since;           /* last seen at or after; 0: any */
     int min_confidence;      /* 0: any */
     uint64_t limit;          /* 0: no limit */
+    int64_t after_id;        /* only ids above it (new since a pass); 0: any */
+    bool not_blocked;        /* leave out what a block list matched */
+    int status;              /* -1 or 0: any; else 1 + tix_vet_status */
+    bool by_id;              /* in id order instead (no sort: for passes) */
 } tix_obs_filter;
 
 typedef int (*tix_obs_fn)(void *ud, const tix_obs_rec *r);
-/* In (type, value) order. fn returning non-zero stops with TIX_ESTOPPED. */
+/* In (type, value) order, or id order. fn returning non-zero stops with TIX_ESTOPPED. */
 tix_err tix_store_observable_each(tix_store *s, const tix_obs_filter *f,
                                   tix_obs_fn fn, void *ud, tix_diag *d);
 
@@ -269,6 +275,122 @@ typedef struct {
     uint64_t bytes;          /* size of the store on disk */
 } tix_store_stats;
 tix_err tix_store_stats_get(tix_store *s, tix_store_stats *out, tix_diag *d);
+
+/* ---- vetting, enrichment, passive DNS, collateral flags ---------------- */
+
+/* A stored warninglist; the entries stay in the store. */
+typedef struct {
+    int64_t id;
+    const char *name, *title, *description;
+    int64_t version;
+    tix_match_type match;
+    tix_list_origin origin;
+    tix_policy policy;
+    tix_list_kind kind;
+    uint32_t applies;
+    bool policy_set;         /* the user chose the policy; reloads keep it */
+    int64_t loaded;
+    uint64_t entries;
+} tix_list_rec;
+
+/* Store l (in a transaction). A list already stored with the same or a
+ * newer version is left alone (*outcome 0); otherwise its entries are
+ * replaced (1: new, 2: updated). A user-chosen policy survives. */
+tix_err tix_store_list_put(tix_store *s, const tix_list *l, int *outcome, tix_diag *d);
+/* One entry more in a stored list; *added false when it was there. */
+tix_err tix_store_list_entry_add(tix_store *s, const char *list, const char *value,
+                                 const char *note, bool *added, tix_diag *d);
+tix_err tix_store_list_entry_rm(tix_store *s, const char *list, const char *value,
+                                bool *removed, tix_diag *d);
+tix_err tix_store_list_set_policy(tix_store *s, const char *list, tix_policy p,
+                                  tix_diag *d);
+typedef int (*tix_list_fn)(void *ud, const tix_list_rec *l);
+/* In name order. */
+tix_err tix_store_list_each(tix_store *s, tix_list_fn fn, void *ud, tix_diag *d);
+/* A stored list with its entries, owned by the caller. */
+tix_err tix_store_list_get(tix_store *s, const char *name, tix_list **out, tix_diag *d);
+
+/* Verdicts of one observable, replaced as a whole by each vetting. */
+typedef struct {
+    int64_t observable_id;
+    int64_t list_id;
+    const char *list;        /* name */
+    tix_match_type match;
+    const char *entry, *note;
+    bool on_host;
+    tix_policy policy;       /* the list's, now */
+    tix_list_kind kind;
+} tix_verdict_rec;
+/* Forget the verdicts and flags of observables with id > after_id. */
+tix_err tix_store_vet_clear(tix_store *s, int64_t after_id, tix_diag *d);
+tix_err tix_store_verdict_add(tix_store *s, int64_t observable_id, int64_t list_id,
+                              tix_match_type m, const char *entry, const char *note,
+                              bool on_host, tix_diag *d);
+typedef int (*tix_verdict_fn)(void *ud, const tix_verdict_rec *v);
+tix_err tix_store_verdict_each(tix_store *s, int64_t observable_id, tix_verdict_fn fn,
+                               void *ud, tix_diag *d);
+
+/* Collateral flags ("shared-hosting", "cloud", ...) with their evidence. */
+tix_err tix_store_flag_set(tix_store *s, int64_t observable_id, const char *flag,
+                           const char *evidence, tix_diag *d);
+/* Forget one flag everywhere (a pass that recomputes it for every observable). */
+tix_err tix_store_flag_clear(tix_store *s, const char *flag, tix_diag *d);
+typedef int (*tix_flag_fn)(void *ud, const char *flag, const char *evidence);
+tix_err tix_store_flag_each(tix_store *s, int64_t observable_id, tix_flag_fn fn,
+                            void *ud, tix_diag *d);
+
+/* Where an observable sits. */
+typedef struct {
+    int64_t observable_id;
+    char country[3];
+    uint32_t asn;
+    const char *as_name;      /* may be NULL */
+    const char *reg_domain;   /* registered domain, or NULL */
+    const char *constituency; /* responsible CERT/agency, or NULL */
+    const char *const_email, *const_kind, *const_country;
+    const char *const_match;  /* the rule that chose it: "192.0.2.0/24", "AS64500", "DE" */
+} tix_enrichment;
+/* Forget enrichments of observables with id > after_id. */
+tix_err tix_store_enrich_clear(tix_store *s, int64_t after_id, tix_diag *d);
+tix_err tix_store_enrichment_put(tix_store *s, const tix_enrichment *en, tix_diag *d);
+/* TIX_ENOTFOUND when the observable has none. */
+tix_err tix_store_enrichment_get(tix_store *s, int64_t observable_id, tix_enrichment *out,
+                                 tix_diag *d);
+
+/* A passive-DNS record: rrname had rdata (canonical) from first to last
+ * seen, count times. Records merge on (rrname, rrtype, rdata, source). */
+typedef struct {
+    const char *rrname, *rrtype, *rdata;
+    int64_t first_seen, last_seen;
+    uint64_t count;
+    int64_t source_id;
+} tix_resolution;
+tix_err tix_store_resolution_add(tix_store *s, const tix_resolution *r, bool *created,
+                                 tix_diag *d);
+typedef int (*tix_resolution_fn)(void *ud, const tix_resolution *r);
+/* Records naming rrname (or, with rrname NULL, pointing at rdata) last
+ * seen at or after since, newest first. */
+tix_err tix_store_resolution_each(tix_store *s, const char *rrname, const char *rdata,
+                                  int64_t since, tix_resolution_fn fn, void *ud,
+                                  tix_diag *d);
+/* IP observables (not blocked) that at least threshold names resolved to
+ * since `since`, counting only names that are not themselves observables
+ * (unless a benign list cleared them); with up to 3 of those as examples. */
+typedef struct {
+    int64_t observable_id;
+    const char *ip;
+    uint64_t names;
+    const char *examples;     /* "a.example, b.example, c.example" */
+} tix_shared_host;
+typedef int (*tix_shared_host_fn)(void *ud, const tix_shared_host *h);
+tix_err tix_store_shared_hosts(tix_store *s, int64_t since, uint64_t threshold,
+                               tix_shared_host_fn fn, void *ud, tix_diag *d);
+
+/* Small named settings ("vet.through", "enrich.mmdb"). get: TIX_ENOTFOUND
+ * when unset; *out is the caller's to free. */
+tix_err tix_store_setting_get(tix_store *s, const char *name, char **out, tix_diag *d);
+tix_err tix_store_setting_set(tix_store *s, const char *name, const char *value,
+                              tix_diag *d);
 
 /* Confidence of an observable from its support: for each source, the best
  * confidence c of its evidence and the number n of its evidence rows.

@@ -12,5 +12,8 @@
 #include "tix/feed.h"
 #include "tix/store.h"
 #include "tix/ingest.h"
+#include "tix/vet.h"
+#include "tix/enrich.h"
+#include "tix/match.h"
 
 #endif

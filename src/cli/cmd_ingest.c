@@ -12,6 +12,7 @@ struct ingest_args {
     tix_feed_opts fo;
     bool have_format;
     const char *kind_name;
+    bool no_vet;
 };
 
 static void say(void *ud, const char *msg)
@@ -46,12 +47,16 @@ static void print_stats(const char *name, const tix_ingest_stats *st, bool sampl
         count(false, st->samples_new, "new sample", "new samples");
         count(false, st->samples_known, "already known", "already known");
         count(false, st->evidence, "evidence row", "evidence rows");
+    } else if (st->resolutions) {
+        count(true, st->records, "record", "records");
+        count(false, st->resolutions, "resolution", "resolutions");
     } else {
         count(true, st->records, "record", "records");
         count(false, st->observations, "observation", "observations");
     }
-    count(false, st->observables_new, "new observable", "new observables");
-    if (!samples) {
+    if (!st->resolutions)
+        count(false, st->observables_new, "new observable", "new observables");
+    if (!samples && !st->resolutions) {
         count(false, st->relationships, "relationship", "relationships");
         count(false, st->objects, "object", "objects");
     }
@@ -73,7 +78,42 @@ static void print_stats(const char *name, const tix_ingest_stats *st, bool sampl
 static const char *ingest_usage =
     "usage: tix ingest sample [OPTIONS] PATH...\n"
     "       tix ingest feed --format F --source NAME [OPTIONS] FILE...\n"
-    "       tix ingest misp|stix [OPTIONS] FILE...\n";
+    "       tix ingest misp|stix [OPTIONS] FILE...\n"
+    "       tix ingest pdns [--source NAME] [OPTIONS] FILE...\n";
+
+/* New observables are vetted and enriched before the command returns, so
+ * nothing sits in the store unvetted; passive DNS re-vets everything, as
+ * it can make a known name a sinkhole's or a known address shared. */
+static int after_ingest(tix_store *s, bool new_obs, bool new_dns)
+{
+    if (!new_obs && !new_dns)
+        return 0;
+    tix_diag d = TIX_DIAG_INIT;
+    tix_vet_opts vo = {.all = new_dns, .now = cli_now()};
+    tix_vet_stats vs;
+    if (tix_vet_store(s, &vo, &vs, &d)) {
+        cli_error("ingest", "stored, but vetting failed: %s (run 'tix vet')", d.msg);
+        return 1;
+    }
+    printf("vet: %llu observables: %llu blocked, %llu warned", (unsigned long long)vs.vetted,
+           (unsigned long long)vs.blocked, (unsigned long long)vs.warned);
+    if (vs.shared_hosts)
+        printf(", %llu shared hosts", (unsigned long long)vs.shared_hosts);
+    printf("\n");
+    if (!new_obs)
+        return 0;
+    tix_enrich_stats es;
+    if (tix_enrich_store(s, false, &es, &d)) {
+        cli_error("ingest", "stored, but enrichment failed: %s (run 'tix enrich')", d.msg);
+        return 1;
+    }
+    if (es.ips || es.domains)
+        printf("enrich: %llu IPs, %llu placed, %llu with a constituency; %llu names with a "
+               "registered domain\n",
+               (unsigned long long)es.ips, (unsigned long long)es.placed,
+               (unsigned long long)es.constituencies, (unsigned long long)es.domains);
+    return 0;
+}
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -93,6 +133,11 @@ int cmd_ingest(int argc, char **argv)
         a.o.kind = TIX_SOURCE_VENDOR;
     } else if (strcmp(a.what, "feed") == 0) {
         a.o.kind = TIX_SOURCE_FEED;
+    } else if (strcmp(a.what, "pdns") == 0) {
+        a.o.source = "pdns";
+        a.o.kind = TIX_SOURCE_SENSOR;
+        a.fo.format = TIX_FEED_PDNS;
+        a.have_format = true;
     } else if (strcmp(a.what, "misp") == 0 || strcmp(a.what, "stix") == 0) {
         a.o.source = a.what;
         a.o.kind = TIX_SOURCE_PARTNER;
@@ -113,6 +158,7 @@ int cmd_ingest(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"password", required_argument, NULL, 'p'},
         {"skip-bad", no_argument, NULL, 'b'},
+        {"no-vet", no_argument, NULL, 'N'},
         {"db", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
@@ -121,7 +167,7 @@ int cmd_ingest(int argc, char **argv)
     while ((c = getopt_long(argc - 1, argv + 1, "f:s:", opts, NULL)) != -1) {
         switch (c) {
         case 'f': {
-            if (samples || a.fo.format == TIX_FEED_MISP || a.fo.format == TIX_FEED_STIX) {
+            if (samples || strcmp(a.what, "feed") != 0) {
                 cli_error("ingest", "--format is for 'tix ingest feed'");
                 return 2;
             }
@@ -162,6 +208,7 @@ int cmd_ingest(int argc, char **argv)
         case 'm': a.fo.map = optarg; break;
         case 'p': a.o.password = optarg; break;
         case 'b': a.o.skip_bad = true; break;
+        case 'N': a.no_vet = true; break;
         case 'D': cli_set_db(optarg); break;
         default: fputs(ingest_usage, stderr); return 2;
         }
@@ -192,6 +239,7 @@ int cmd_ingest(int argc, char **argv)
     tix_extractor *ex = NULL;
     tix_diag d = TIX_DIAG_INIT;
     int status = 0;
+    uint64_t new_obs = 0, new_dns = 0;
     if (samples && tix_extractor_new(&ex, 0, &d) != TIX_EOK) {
         cli_error("ingest", "%s", d.msg);
         tix_store_close(s);
@@ -220,7 +268,12 @@ int cmd_ingest(int argc, char **argv)
             break;
         }
         print_stats(argv[i], &st, samples);
+        new_obs += st.observables_new;
+        new_dns += st.resolutions;
     }
+    /* what was committed before a failing file is vetted all the same */
+    if (!a.no_vet && after_ingest(s, new_obs > 0, new_dns > 0))
+        status = 1;
     tix_extractor_free(ex);
     tix_store_close(s);
     if (fflush(stdout) != 0)

@@ -16,6 +16,14 @@ int cmd_init(int argc, char **argv)
     tix_store *s;
     if (cli_open_store("init", TIX_STORE_CREATE, &s))
         return 1;
+    /* a vetting pass stores the built-in lists, so `tix lists` shows them */
+    tix_diag d = TIX_DIAG_INIT;
+    tix_vet_opts vo = {.now = cli_now()};
+    if (tix_vet_store(s, &vo, NULL, &d)) {
+        cli_error("init", "%s", d.msg);
+        tix_store_close(s);
+        return 1;
+    }
     printf("%s: %s store, schema version %d\n", cli_db(), tix_store_backend(s),
            tix_store_schema_version(s));
     tix_store_close(s);

@@ -41,8 +41,10 @@ static int on_obs(void *ud, const tix_obs_rec *r)
         } else {
             tix_buf_adds(b, "null,\"last_seen\":null");
         }
-        tix_buf_addf(b, ",\"confidence\":%d,\"evidence\":%llu,\"sources\":%u}\n",
-                     r->confidence, (unsigned long long)r->n_evidence, r->n_sources);
+        tix_buf_addf(b, ",\"confidence\":%d,\"evidence\":%llu,\"sources\":%u,"
+                        "\"status\":\"%s\"}\n",
+                     r->confidence, (unsigned long long)r->n_evidence, r->n_sources,
+                     tix_vet_status_name(r->status));
         break;
     case FMT_CSV:
         tix_buf_adds(b, tix_obs_name(r->type));
@@ -52,17 +54,19 @@ static int on_obs(void *ud, const tix_obs_rec *r)
         add_time(b, r->first_seen);
         tix_buf_addc(b, ',');
         add_time(b, r->last_seen);
-        tix_buf_addf(b, ",%d,%llu,%u\n", r->confidence, (unsigned long long)r->n_evidence,
-                     r->n_sources);
+        tix_buf_addf(b, ",%d,%llu,%u,%s\n", r->confidence,
+                     (unsigned long long)r->n_evidence, r->n_sources,
+                     tix_vet_status_name(r->status));
         break;
     default: {
         char f[TIX_TIME_MAX], l[TIX_TIME_MAX];
         tix_time_format(r->first_seen, f);
         tix_time_format(r->last_seen, l);
         /* dates are enough in a table; show has the times */
-        tix_buf_addf(b, "%-7s %-46s %4d %10.10s %10.10s %8llu %3u\n", tix_obs_name(r->type),
-                     r->value, r->confidence, *f ? f : "-", *l ? l : "-",
-                     (unsigned long long)r->n_evidence, r->n_sources);
+        tix_buf_addf(b, "%-7s %-46s %4d %10.10s %10.10s %8llu %3u %s\n",
+                     tix_obs_name(r->type), r->value, r->confidence, *f ? f : "-",
+                     *l ? l : "-", (unsigned long long)r->n_evidence, r->n_sources,
+                     tix_vet_status_name(r->status));
     }
     }
     if (b->len >= (1 << 20)) {
@@ -77,7 +81,8 @@ static int on_obs(void *ud, const tix_obs_rec *r)
 
 static const char *list_usage =
     "usage: tix list [--type LIST] [--source NAME] [--since DATE]\n"
-    "                [--min-confidence N] [--limit N] [--format table|jsonl|csv]\n";
+    "                [--min-confidence N] [--limit N] [--status S]\n"
+    "                [--format table|jsonl|csv]\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -89,6 +94,7 @@ int cmd_list(int argc, char **argv)
         {"min-confidence", required_argument, NULL, 'c'},
         {"limit", required_argument, NULL, 'n'},
         {"format", required_argument, NULL, 'f'},
+        {"status", required_argument, NULL, 'V'},
         {"db", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
@@ -143,6 +149,20 @@ int cmd_list(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'V':
+            if (strcmp(optarg, "ok") == 0)
+                f.status = 1 + TIX_VET_CLEAR;
+            else if (strcmp(optarg, "warn") == 0)
+                f.status = 1 + TIX_VET_WARN;
+            else if (strcmp(optarg, "blocked") == 0)
+                f.status = 1 + TIX_VET_BLOCKED;
+            else if (strcmp(optarg, "actionable") == 0)
+                f.not_blocked = true;
+            else {
+                cli_error("list", "--status is ok, warn, blocked or actionable");
+                return 2;
+            }
+            break;
         case 'D': cli_set_db(optarg); break;
         default: fputs(list_usage, stderr); return 2;
         }
@@ -156,10 +176,11 @@ int cmd_list(int argc, char **argv)
         return 1;
     tix_buf_init(&c.out, (size_t)1 << 28);
     if (c.fmt == FMT_CSV)
-        tix_buf_adds(&c.out, "type,value,id,first_seen,last_seen,confidence,evidence,sources\n");
+        tix_buf_adds(&c.out, "type,value,id,first_seen,last_seen,confidence,evidence,sources,"
+                             "status\n");
     else if (c.fmt == FMT_TABLE)
-        tix_buf_addf(&c.out, "%-7s %-46s %4s %10s %10s %8s %3s\n", "TYPE", "VALUE", "CONF",
-                     "FIRST", "LAST", "EVIDENCE", "SRC");
+        tix_buf_addf(&c.out, "%-7s %-46s %4s %10s %10s %8s %3s %s\n", "TYPE", "VALUE",
+                     "CONF", "FIRST", "LAST", "EVIDENCE", "SRC", "STATUS");
     tix_err e = tix_store_observable_each(s, &f, on_obs, &c, &d);
     int status = 0;
     if (e && !(e == TIX_ESTOPPED && c.failed)) {

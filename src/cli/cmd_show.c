@@ -189,6 +189,164 @@ static void print_rels(show_ctx *c, const char *self)
     tix_buf_free(&what);
 }
 
+/* ---- vetting, flags and place ------------------------------------------ */
+
+typedef struct {
+    show_ctx *c;
+    tix_buf lines;       /* text: the verdict lines, printed after the status */
+    int worst;           /* -1 none, else tix_vet_status */
+    size_t n;
+} vet_view;
+
+static int on_verdict(void *ud, const tix_verdict_rec *v)
+{
+    vet_view *w = ud;
+    tix_buf *b = w->c->json ? &w->c->out : &w->lines;
+    int st = v->policy == TIX_POLICY_BLOCK ? TIX_VET_BLOCKED : TIX_VET_WARN;
+    if (st > w->worst)
+        w->worst = st;
+    if (w->c->json) {
+        tix_buf_adds(b, w->n ? ",{" : "{");
+        json_str(b, "list", v->list, false);
+        json_str(b, "policy", tix_policy_name(v->policy), true);
+        json_str(b, "match", tix_match_name(v->match), true);
+        json_str(b, "entry", v->entry, true);
+        if (v->note)
+            json_str(b, "note", v->note, true);
+        if (v->kind != TIX_LIST_KIND_NONE)
+            json_str(b, "kind", tix_list_kind_name(v->kind), true);
+        tix_buf_addf(b, ",\"on_host\":%s}", v->on_host ? "true" : "false");
+    } else {
+        tix_buf_addf(b, "  %-7s %-22s %s %s%s%s%s\n", tix_policy_name(v->policy), v->list,
+                     tix_match_name(v->match), v->entry, v->on_host ? " (URL host)" : "",
+                     v->note ? " - " : "", v->note ? v->note : "");
+    }
+    w->n++;
+    return 0;
+}
+
+static int on_flag(void *ud, const char *flag, const char *evidence)
+{
+    vet_view *w = ud;
+    tix_buf *b = w->c->json ? &w->c->out : &w->lines;
+    if (w->worst < TIX_VET_WARN)
+        w->worst = TIX_VET_WARN;
+    if (w->c->json) {
+        tix_buf_adds(b, w->n ? ",{" : "{");
+        json_str(b, "flag", flag, false);
+        json_str(b, "evidence", evidence, true);
+        tix_buf_addc(b, '}');
+    } else {
+        tix_buf_addf(b, "  %-14s %s\n", flag, evidence);
+    }
+    w->n++;
+    return 0;
+}
+
+static const char *status_text(int worst)
+{
+    switch (worst) {
+    case TIX_VET_BLOCKED: return "blocked (kept, never exported as actionable)";
+    case TIX_VET_WARN: return "warn (exported with the warnings below)";
+    default: return "ok";
+    }
+}
+
+static int show_vetting(show_ctx *c, int64_t id, tix_diag *d)
+{
+    tix_buf *b = &c->out;
+    vet_view w = {.c = c, .worst = -1};
+    tix_buf_init(&w.lines, (size_t)1 << 24);
+    if (c->json)
+        tix_buf_adds(b, ",\"verdicts\":[");
+    tix_err e = tix_store_verdict_each(c->s, id, on_verdict, &w, d);
+    if (c->json)
+        tix_buf_adds(b, "]");
+    tix_buf verdicts = w.lines;
+    tix_buf_init(&w.lines, (size_t)1 << 24);
+    int worst = w.worst;
+    w.n = 0;
+    if (c->json)
+        tix_buf_adds(b, ",\"flags\":[");
+    if (!e)
+        e = tix_store_flag_each(c->s, id, on_flag, &w, d);
+    if (c->json) {
+        tix_buf_adds(b, "]");
+        json_str(b, "status", tix_vet_status_name(w.worst < 0 ? TIX_VET_CLEAR
+                                                               : (tix_vet_status)w.worst),
+                 true);
+    } else {
+        tix_buf_addf(b, "  status      %s\n", status_text(w.worst));
+        if (worst >= 0) {
+            tix_buf_adds(b, "verdicts\n");
+            tix_buf_add(b, verdicts.p, verdicts.len);
+        }
+        if (w.n) {
+            tix_buf_adds(b, "collateral\n");
+            tix_buf_add(b, w.lines.p, w.lines.len);
+        }
+    }
+    tix_buf_free(&verdicts);
+    tix_buf_free(&w.lines);
+    if (e)
+        return -1;
+
+    tix_enrichment en;
+    tix_diag none = TIX_DIAG_INIT;
+    e = tix_store_enrichment_get(c->s, id, &en, &none);
+    if (e == TIX_ENOTFOUND)
+        return 0;
+    if (e) {
+        tix_diag_set(d, e, "%s", none.msg);
+        return -1;
+    }
+    if (c->json) {
+        tix_buf_adds(b, ",\"place\":{");
+        bool comma = false;
+        if (en.country[0]) {
+            json_str(b, "country", en.country, comma);
+            comma = true;
+        }
+        if (en.asn) {
+            tix_buf_addf(b, "%s\"asn\":%u", comma ? "," : "", en.asn);
+            comma = true;
+        }
+        if (en.as_name) {
+            json_str(b, "as_name", en.as_name, comma);
+            comma = true;
+        }
+        if (en.reg_domain) {
+            json_str(b, "registered_domain", en.reg_domain, comma);
+            comma = true;
+        }
+        if (en.constituency) {
+            tix_buf_adds(b, comma ? ",\"constituency\":{" : "\"constituency\":{");
+            json_str(b, "name", en.constituency, false);
+            json_str(b, "email", en.const_email, true);
+            json_str(b, "kind", en.const_kind, true);
+            json_str(b, "country", en.const_country, true);
+            json_str(b, "by", en.const_match, true);
+            tix_buf_addc(b, '}');
+        }
+        tix_buf_addc(b, '}');
+        return 0;
+    }
+    tix_buf_adds(b, "place\n");
+    if (en.country[0])
+        tix_buf_addf(b, "  country     %s\n", en.country);
+    if (en.asn)
+        tix_buf_addf(b, "  network     AS%u%s%s\n", en.asn, en.as_name ? " " : "",
+                     en.as_name ? en.as_name : "");
+    if (en.reg_domain)
+        tix_buf_addf(b, "  registered  %s\n", en.reg_domain);
+    if (en.constituency)
+        tix_buf_addf(b, "  responsible %s <%s> (%s, %s; by %s)\n", en.constituency,
+                     en.const_email ? en.const_email : "", en.const_kind ? en.const_kind : "",
+                     en.const_country ? en.const_country : "",
+                     en.const_match ? en.const_match : "");
+    return 0;
+}
+
 static int show_observable(show_ctx *c, const tix_obs_rec *r0)
 {
     tix_obs_rec r = *r0;
@@ -204,9 +362,13 @@ static int show_observable(show_ctx *c, const tix_obs_rec *r0)
         json_str(b, "id", r.stix_id, true);
         json_time(b, "first_seen", r.first_seen);
         json_time(b, "last_seen", r.last_seen);
-        tix_buf_addf(b, ",\"confidence\":%d,\"evidence_count\":%llu,\"sources\":%u,"
-                        "\"evidence\":[",
+        tix_buf_addf(b, ",\"confidence\":%d,\"evidence_count\":%llu,\"sources\":%u",
                      r.confidence, (unsigned long long)r.n_evidence, r.n_sources);
+        if (show_vetting(c, r.id, &d)) {
+            cli_error("show", "%s", d.msg);
+            return 1;
+        }
+        tix_buf_adds(b, ",\"evidence\":[");
     } else {
         tix_buf_addf(b, "%s %s\n  id          %s\n  first seen  ", tix_obs_name(r.type),
                      r.value, r.stix_id);
@@ -216,6 +378,10 @@ static int show_observable(show_ctx *c, const tix_obs_rec *r0)
         tix_buf_addf(b, "\n  confidence  %d (%llu evidence rows from %u source%s)\n",
                      r.confidence, (unsigned long long)r.n_evidence, r.n_sources,
                      r.n_sources == 1 ? "" : "s");
+        if (show_vetting(c, r.id, &d)) {
+            cli_error("show", "%s", d.msg);
+            return 1;
+        }
         if (r.n_evidence)
             tix_buf_adds(b, "evidence\n");
     }

@@ -27,8 +27,8 @@ static const struct tix_cmd commands[] = {
      "create the store (or migrate it to this version's schema)",
      "The store is --db PATH (before the command), else $TIX_DB, else ./tix.db.\n"},
     {"ingest", cmd_ingest,
-     "sample|feed|misp|stix [OPTIONS] FILE...",
-     "put samples, feeds, MISP events and STIX bundles into the store",
+     "sample|feed|misp|stix|pdns [OPTIONS] FILE...",
+     "put samples, feeds, MISP events, STIX bundles and passive DNS into the store",
      "  tix ingest sample PATH...   files, directories (recursive, in name order,\n"
      "                 links not followed) and archives (zip, 7z, rar, tar; an\n"
      "                 encrypted zip opens with 'infected' or --password)\n"
@@ -37,6 +37,9 @@ static const struct tix_cmd commands[] = {
      "                 threatfox-json spamhaus-drop csv (with --map)\n"
      "  tix ingest misp FILE...     MISP event JSON\n"
      "  tix ingest stix FILE...     STIX 2.1 bundles\n"
+     "  tix ingest pdns FILE...     passive DNS: CSV with a header (rrname, rrtype,\n"
+     "                 rdata, first_seen, last_seen, count) or JSON lines (COF,\n"
+     "                 DNSDB); source 'pdns' unless --source\n"
      "  --source NAME  who this comes from (default: local for samples, misp,\n"
      "                 stix; MISP Orgc and STIX identities name their own)\n"
      "  --kind K       vendor, feed, partner or sensor, for a new source\n"
@@ -50,7 +53,10 @@ static const struct tix_cmd commands[] = {
      "  --skip-bad     store the good records and report each bad one\n"
      "                 (by default a bad record stops its file, which is then\n"
      "                 not stored at all)\n"
-     "Each file is one transaction. The same file again adds nothing.\n"},
+     "  --no-vet       leave vetting and enrichment to the next ingest or to\n"
+     "                 'tix vet' / 'tix enrich' (bulk loads)\n"
+     "Each file is one transaction. The same file again adds nothing. New\n"
+     "observables are vetted and enriched before the command ends.\n"},
     {"show", cmd_show, "[--format text|json] VALUE|ID|HASH...",
      "everything known about an observable, object or sample",
      "VALUE is an indicator as written (defanged or not), ID a STIX id, HASH the\n"
@@ -68,6 +74,36 @@ static const struct tix_cmd commands[] = {
      "list the sources, or change one's kind and trust",
      "Changing a source's trust recomputes the confidence of what it supports.\n"},
     {"stats", cmd_stats, "", "what the store holds, by type", ""},
+    {"lists", cmd_lists,
+     "[list] | load DIR|FILE... | show NAME | add|rm NAME VALUE [--note T] | policy NAME P",
+     "the warninglists vetting uses",
+     "  list           every list: origin, match type, policy, kind, version, entries\n"
+     "  load DIR|FILE  MISP warninglists: DIR/<name>/list.json (or DIR/lists/...),\n"
+     "                 or list.json files; a list is replaced only by a newer\n"
+     "                 version; one broken file stores nothing\n"
+     "  show NAME      a list's entries\n"
+     "  add sinkhole VALUE [--note TEXT]   an IP, CIDR, domain or name server\n"
+     "  rm NAME VALUE  drop an entry the user added\n"
+     "  policy NAME block|warn   block: never exported as actionable; warn:\n"
+     "                 exported with the warning (kept across reloads)\n"
+     "Built in: iana-ipv4-special, iana-ipv6-special, reserved-names, sinkhole.\n"
+     "Every change re-vets the store.\n"},
+    {"vet", cmd_vet, "[--window DAYS] [--shared-threshold N] | --check VALUE...",
+     "vet every observable against the lists and passive DNS",
+     "  --window DAYS  passive-DNS window for sinkholed names and shared hosts\n"
+     "                 (default 30)\n"
+     "  --shared-threshold N  unrelated names on one IP that flag it as shared\n"
+     "                 hosting (default 20)\n"
+     "  --check VALUE...  vet values as given, storing nothing\n"
+     "Ingest vets new observables by itself; 'tix vet' recomputes everything.\n"},
+    {"enrich", cmd_enrich, "[--mmdb FILE]... [--no-mmdb] [--constituencies FILE]",
+     "place every IP (country, ASN, constituency) and name (registered domain)",
+     "  --mmdb FILE    MaxMind DB files (GeoLite2/GeoIP2 Country, City, ASN; DB-IP;\n"
+     "                 IPinfo), first answer wins; kept for later ingests\n"
+     "  --no-mmdb      forget them; Debian's geoip-database then gives countries\n"
+     "  --constituencies FILE  CSV: match,name,country,email,kind (match: CIDR,\n"
+     "                 ASN or country; kind: cert, police or hoster); kept\n"
+     "Ingest enriches new observables by itself; 'tix enrich' recomputes all.\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -520,3 +520,33 @@ bool tix__canon_asn(const char *s, size_t n, tix_buf *out)
     tix_buf_add_u64(out, v);
     return true;
 }
+
+/* The host part of a canonical URL (scheme://[user@]host[:port]...). */
+bool tix__url_host(const char *u, size_t n, const char **h, size_t *hl)
+{
+    const char *p = memmem(u, n, "://", 3);
+    if (!p)
+        return false;
+    p += 3;
+    const char *end = u + n;
+    const char *auth_end = p;
+    while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
+        auth_end++;
+    const char *at = memrchr(p, '@', (size_t)(auth_end - p));
+    if (at)
+        p = at + 1;
+    if (p < auth_end && *p == '[') {
+        const char *close = memchr(p, ']', (size_t)(auth_end - p));
+        if (!close)
+            return false;
+        *h = p + 1;
+        *hl = (size_t)(close - p - 1);
+        return *hl > 0;
+    }
+    const char *q = p;
+    while (q < auth_end && *q != ':')
+        q++;
+    *h = p;
+    *hl = (size_t)(q - p);
+    return *hl > 0;
+}

@@ -38,6 +38,9 @@ bool tix__canon_domain(const char *s, size_t n, tix_buf *out);
  * (defanged schemes accepted and refanged). */
 bool tix__canon_url(const char *s, size_t n, tix_buf *out);
 bool tix__canon_email(const char *s, size_t n, tix_buf *out);
+/* The host of a canonical URL u[0..n) (scheme://[user@]host[:port]...),
+ * IPv6 without brackets; false when there is none. */
+bool tix__url_host(const char *u, size_t n, const char **h, size_t *hl);
 /* May c be in the local part of an e-mail address (as tix reads them)? */
 bool tix__email_local_char(unsigned char c);
 /* Exactly 2*bytes hex digits, not one repeated digit; lower case. */

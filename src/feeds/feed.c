@@ -19,6 +19,7 @@ static const struct {
     [TIX_FEED_CSV] = {"csv", NULL, feed_generic_csv},
     [TIX_FEED_MISP] = {"misp", NULL, feed_misp},
     [TIX_FEED_STIX] = {"stix", NULL, feed_stix},
+    [TIX_FEED_PDNS] = {"pdns", NULL, feed_pdns},
 };
 
 static const char *const summaries[] = {
@@ -142,6 +143,23 @@ tix_err feed_relate(feed_ctx *c, const tix_rel_in *r)
     if (e == TIX_EOK)
         c->st->relationships++;
     return e;
+}
+
+tix_err feed_resolve(feed_ctx *c, const tix_dns_in *r)
+{
+    if (!c->sink->resolve) {
+        tix_feed_unmapped(c->st, "passive-DNS record");
+        return TIX_EOK;
+    }
+    tix_diag why = TIX_DIAG_INIT;
+    tix_err e = c->sink->resolve(c->sink->ud, r, &why);
+    if (e == TIX_EOK) {
+        c->st->resolutions++;
+        return TIX_EOK;
+    }
+    if (e != TIX_EPARSE)
+        return tix_diag_set(c->d, e, "%s", why.msg);
+    return feed_bad(c, r->line, NULL, "%s", why.msg);
 }
 
 tix_err tix_feed_read(const tix_feed_opts *o, const char *name, const void *data,

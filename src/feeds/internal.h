@@ -29,6 +29,7 @@ tix_err feed_bad(feed_ctx *c, uint64_t line, const char *where, const char *fmt,
 tix_err feed_observe(feed_ctx *c, const tix_obs_in *o, char id[TIX_STIX_ID_MAX]);
 tix_err feed_object(feed_ctx *c, const tix_object_in *o);
 tix_err feed_relate(feed_ctx *c, const tix_rel_in *r);
+tix_err feed_resolve(feed_ctx *c, const tix_dns_in *r);
 
 tix_err feed_feodo_csv(feed_ctx *c);
 tix_err feed_feodo_json(feed_ctx *c);
@@ -39,5 +40,6 @@ tix_err feed_spamhaus_drop(feed_ctx *c);
 tix_err feed_generic_csv(feed_ctx *c);
 tix_err feed_misp(feed_ctx *c);
 tix_err feed_stix(feed_ctx *c);
+tix_err feed_pdns(feed_ctx *c);
 
 #endif

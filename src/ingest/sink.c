@@ -1,10 +1,12 @@
 /* sink.c - importers' findings into the store: canonical values, STIX
  * ids, one evidence row per finding, and a URL's host as its own observable
  * related to the URL. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/canon.h"
 #include "ingest/sink.h"
 #include "tix/time.h"
 
@@ -98,42 +100,13 @@ static tix_err canon(store_sink *k, const tix_obs_in *o, tix_obs_type *type, tix
     return TIX_EOK;
 }
 
-/* The host part of a canonical URL (scheme://[user@]host[:port]...). */
-static bool url_host(const char *u, size_t n, const char **h, size_t *hl)
-{
-    const char *p = memmem(u, n, "://", 3);
-    if (!p)
-        return false;
-    p += 3;
-    const char *end = u + n;
-    const char *auth_end = p;
-    while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
-        auth_end++;
-    const char *at = memrchr(p, '@', (size_t)(auth_end - p));
-    if (at)
-        p = at + 1;
-    if (p < auth_end && *p == '[') {
-        const char *close = memchr(p, ']', (size_t)(auth_end - p));
-        if (!close)
-            return false;
-        *h = p + 1;
-        *hl = (size_t)(close - p - 1);
-        return *hl > 0;
-    }
-    const char *q = p;
-    while (q < auth_end && *q != ':')
-        q++;
-    *h = p;
-    *hl = (size_t)(q - p);
-    return *hl > 0;
-}
 
 static tix_err relate_host(store_sink *k, const char *url_id, int64_t source_id,
                            int64_t first, int64_t last, tix_tlp tlp, tix_diag *d)
 {
     const char *h;
     size_t hl;
-    if (!url_host(k->canon.p, k->canon.len, &h, &hl))
+    if (!tix__url_host(k->canon.p, k->canon.len, &h, &hl))
         return TIX_EOK;
     tix_buf_reset(&k->host);
     tix_obs_type ht;
@@ -250,6 +223,82 @@ static tix_err sink_relate(void *ud, const tix_rel_in *r, tix_diag *d)
     return TIX_EOK;
 }
 
+/* A DNS name as passive DNS records it: lower case, no trailing dot, IDN
+ * as A-labels when it is a registrable name; names under no public suffix
+ * (internal zones, reverse zones) are kept as written if they are plain. */
+static const char *dns_name(tix_buf *b, const char *p)
+{
+    size_t n = strlen(p);
+    while (n && p[n - 1] == '.')
+        n--;
+    tix_buf_reset(b);
+    if (n && tix_obs_canon(TIX_OBS_DOMAIN, p, n, b, NULL) == TIX_EOK && !b->err) {
+        tix_buf_addc(b, 0);
+        return b->p;
+    }
+    tix_buf_reset(b);
+    if (n == 0 || n > 253)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)tolower((unsigned char)p[i]);
+        if (!(isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.' || c == '*') ||
+            (c == '.' && (i == 0 || p[i - 1] == '.')))
+            return NULL;
+        tix_buf_addc(b, c);
+    }
+    tix_buf_addc(b, 0);
+    return b->err ? NULL : b->p;
+}
+
+static tix_err sink_resolve(void *ud, const tix_dns_in *r, tix_diag *d)
+{
+    store_sink *k = ud;
+    char type[8];
+    size_t tn = strlen(r->rrtype);
+    if (tn >= sizeof type)
+        return tix_diag_set(d, TIX_EPARSE, "rrtype '%.20s' is unknown", r->rrtype);
+    for (size_t i = 0; i <= tn; i++)
+        type[i] = (char)toupper((unsigned char)r->rrtype[i]);
+    const char *name = dns_name(&k->canon, r->rrname);
+    if (!name)
+        return tix_diag_set(d, TIX_EPARSE, "rrname '%.80s' is not a DNS name", r->rrname);
+    const char *data = r->rdata;
+    tix_buf_reset(&k->host);
+    if (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) {
+        tix_obs_type t = type[1] ? TIX_OBS_IPV6 : TIX_OBS_IPV4;
+        if (tix_obs_canon(t, data, strlen(data), &k->host, NULL) || k->host.err ||
+            memchr(k->host.p, '/', k->host.len))
+            return tix_diag_set(d, TIX_EPARSE, "rdata '%.80s' is not an %s address", data,
+                                t == TIX_OBS_IPV4 ? "IPv4" : "IPv6");
+        tix_buf_addc(&k->host, 0);
+        data = k->host.p;
+    } else {
+        if (strcmp(type, "MX") == 0) /* "10 mx.example." */
+            while (isdigit((unsigned char)*data) || *data == ' ')
+                data++;
+        tix_buf tmp = TIX_BUF_INIT(512);
+        const char *h = dns_name(&tmp, data);
+        if (h)
+            tix_buf_adds(&k->host, h);
+        tix_buf_free(&tmp);
+        if (!h)
+            return tix_diag_set(d, TIX_EPARSE, "rdata '%.80s' is not a DNS name", r->rdata);
+        tix_buf_addc(&k->host, 0);
+        data = k->host.p;
+    }
+    int64_t first = r->first_seen ? r->first_seen : (r->last_seen ? r->last_seen : k->now);
+    int64_t last = r->last_seen > first ? r->last_seen : first;
+    tix_resolution res = {name, type, data, first, last, r->count, k->source_id};
+    bool created;
+    tix_err e = tix_store_resolution_add(k->s, &res, &created, d);
+    if (e)
+        return e;
+    if (!k->st->resolutions++)
+        /* tells vetting that passive DNS is there to consult */
+        e = tix_store_setting_set(k->s, "pdns.records", "1", d);
+    return e;
+}
+
 void store_sink_already(const tix_ingest_opts *o, const char *name, int64_t when)
 {
     if (!o->report)
@@ -262,7 +311,7 @@ void store_sink_already(const tix_ingest_opts *o, const char *name, int64_t when
 
 tix_sink store_sink_iface(store_sink *k)
 {
-    tix_sink s = {k, sink_observe, sink_object, sink_relate};
+    tix_sink s = {k, sink_observe, sink_object, sink_relate, sink_resolve};
     return s;
 }
 

@@ -47,6 +47,34 @@ struct store_ops {
     tix_err (*object_get)(tix_store *s, const char *stix_id, tix_object *out,
                           tix_diag *d);
     tix_err (*stats)(tix_store *s, tix_store_stats *out, tix_diag *d);
+
+    /* vetting, enrichment, passive DNS */
+    tix_err (*list_put)(tix_store *s, const tix_list *l, int *outcome, tix_diag *d);
+    tix_err (*list_entry)(tix_store *s, const char *list, const char *value,
+                          const char *note, bool add, bool *changed, tix_diag *d);
+    tix_err (*list_set_policy)(tix_store *s, const char *list, tix_policy p, tix_diag *d);
+    tix_err (*list_each)(tix_store *s, tix_list_fn fn, void *ud, tix_diag *d);
+    tix_err (*list_get)(tix_store *s, const char *name, tix_list **out, tix_diag *d);
+    tix_err (*vet_clear)(tix_store *s, int64_t after, tix_diag *d);
+    tix_err (*verdict_add)(tix_store *s, int64_t obs, int64_t list, tix_match_type m,
+                           const char *entry, const char *note, bool on_host, tix_diag *d);
+    tix_err (*verdict_each)(tix_store *s, int64_t obs, tix_verdict_fn fn, void *ud,
+                            tix_diag *d);
+    tix_err (*flag_set)(tix_store *s, int64_t obs, const char *flag, const char *evidence,
+                        tix_diag *d);
+    tix_err (*flag_clear)(tix_store *s, const char *flag, tix_diag *d);
+    tix_err (*flag_each)(tix_store *s, int64_t obs, tix_flag_fn fn, void *ud, tix_diag *d);
+    tix_err (*enrich_clear)(tix_store *s, int64_t after, tix_diag *d);
+    tix_err (*enrichment_put)(tix_store *s, const tix_enrichment *en, tix_diag *d);
+    tix_err (*enrichment_get)(tix_store *s, int64_t obs, tix_enrichment *out, tix_diag *d);
+    tix_err (*resolution_add)(tix_store *s, const tix_resolution *r, bool *created,
+                              tix_diag *d);
+    tix_err (*resolution_each)(tix_store *s, const char *rrname, const char *rdata,
+                               int64_t since, tix_resolution_fn fn, void *ud, tix_diag *d);
+    tix_err (*shared_hosts)(tix_store *s, int64_t since, uint64_t threshold,
+                            tix_shared_host_fn fn, void *ud, tix_diag *d);
+    tix_err (*setting_get)(tix_store *s, const char *name, char **out, tix_diag *d);
+    tix_err (*setting_set)(tix_store *s, const char *name, const char *value, tix_diag *d);
 };
 
 struct tix_store {

@@ -14,20 +14,15 @@
 #include "store/touched.h"
 #include "tix/time.h"
 
-enum {
-    ST_SRC_GET, ST_SRC_INS, ST_SRC_SET, ST_SRC_ALL, ST_SRC_TRUST, ST_SRC_OBS,
-    ST_DOC_GET, ST_DOC_INS, ST_DOC_REC,
-    ST_SAMPLE_256, ST_SAMPLE_SHA1, ST_SAMPLE_MD5, ST_SAMPLE_INS,
-    ST_OBS_FIND, ST_OBS_INS, ST_OBS_GET, ST_OBS_UPD, ST_OBS_MAXID,
-    ST_EV_INS, ST_EV_BY_OBS, ST_EV_BY_SAMPLE,
-    ST_SUP_GET, ST_EV_MAXID, ST_EV_SETID,
-    ST_REL_UPSERT, ST_REL_BY,
-    ST_OBJ_UPSERT, ST_OBJ_GET,
-    ST_COUNT
-};
 
 #define SAMPLE_COLS "id,sha256,sha1,md5,size,name,file_type,mime,first_seen,source_id,document_id"
 #define OBS_COLS "id,type,value,uuid,first_seen,last_seen,n_evidence,n_sources,confidence"
+/* 0 clear, 1 warn, 2 blocked: the strongest verdict of observable o */
+/* (a collateral flag warns too) */
+#define OBS_STATUS                                                                   \
+    "max((SELECT coalesce(max(CASE l.policy WHEN 0 THEN 2 ELSE 1 END),0) FROM "       \
+    "verdict v JOIN vlist l ON l.id=v.list_id WHERE v.observable_id=o.id),"           \
+    "EXISTS(SELECT 1 FROM flag f WHERE f.observable_id=o.id))"
 #define EV_SELECT                                                                    \
     "SELECT e.observable_id,e.source_id,e.sample_id,e.document_id,e.line,e.offset,"  \
     "e.count,e.first_seen,e.last_seen,e.confidence,e.tlp,e.port,e.family,e.tags,"    \
@@ -98,54 +93,10 @@ static const char *const sql[ST_COUNT] = {
                    "document_id,json FROM object WHERE stix_id=?",
 };
 
-/* Fold this many (observable, source) pairs before writing them out. */
-#define FLUSH_AT 262144
-
-/* An observable created in this transaction and not yet written: it is
- * inserted once, at the flush, with its summary complete. */
-typedef struct {
-    uint8_t uuid[16];
-    int type;
-    bool used;
-    int64_t id;
-    size_t off, len; /* value in pending_vals */
-} pend_ent;
-
-/* An evidence row waiting for the flush; strings are offsets into
- * ev_strs, -1 for none. */
-typedef struct {
-    int64_t obs, src, sample, doc, id, offset, first, last, ingested;
-    uint64_t line;
-    int64_t family, tags, place;
-    uint32_t count, flags;
-    int conf, tlp, port;
-} ev_row;
-
-typedef struct {
-    struct tix_store base;
-    sqlite3 *db;
-    char *path;
-    sqlite3_stmt *st[ST_COUNT];
-    touch_map obs;  /* (observable, 0) */
-    touch_map sup;  /* (observable, source) */
-    pend_ent *pend; /* open addressing by uuid */
-    size_t pend_cap, pend_len;
-    tix_buf pend_vals;
-    int64_t next_id; /* ids are given here: one writer holds the lock */
-    int64_t next_ev, first_ev; /* evidence ids, and the first of this txn */
-    int64_t pend_base; /* first provisional id since the last flush */
-    ev_row *evs;       /* evidence since the last flush */
-    size_t nevs, capevs;
-    tix_buf ev_strs;
-    int64_t trust_src[8]; /* a tiny cache: sources are few per transaction */
-    int trust_val[8];
-    char *held[16]; /* strings handed out by the last get */
-    int nheld;
-} sq_store;
 
 static const struct store_ops sq_ops;
 
-static tix_err dberr(sq_store *q, tix_diag *d, const char *what)
+tix_err dberr(sq_store *q, tix_diag *d, const char *what)
 {
     return tix_diag_set(d, TIX_EDB, "%s: %s: %s", q->path, what, sqlite3_errmsg(q->db));
 }
@@ -161,13 +112,13 @@ static sqlite3_stmt *stmt(sq_store *q, int i, tix_diag *d)
     return q->st[i];
 }
 
-static void done(sqlite3_stmt *st)
+void done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 }
 
-static void release(sq_store *q)
+void release(sq_store *q)
 {
     for (int i = 0; i < q->nheld; i++)
         free(q->held[i]);
@@ -175,7 +126,7 @@ static void release(sq_store *q)
 }
 
 /* A copy of a column's text that lives until the next get. */
-static const char *hold(sq_store *q, sqlite3_stmt *st, int col)
+const char *hold(sq_store *q, sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     if (!t || q->nheld == (int)(sizeof q->held / sizeof q->held[0]))
@@ -186,7 +137,7 @@ static const char *hold(sq_store *q, sqlite3_stmt *st, int col)
     return c;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
@@ -202,7 +153,7 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id)
         sqlite3_bind_null(st, i);
 }
 
-static tix_err step_done(sq_store *q, sqlite3_stmt *st, tix_diag *d, const char *what)
+tix_err step_done(sq_store *q, sqlite3_stmt *st, tix_diag *d, const char *what)
 {
     int rc = sqlite3_step(st);
     done(st);
@@ -218,6 +169,8 @@ static void sq_close(tix_store *s)
         sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(q->st[i]);
+    for (int i = 0; i < SQV_SLOTS; i++)
+        sqlite3_finalize(q->vst[i]);
     sqlite3_close(q->db);
     touch_free(&q->obs);
     touch_free(&q->sup);
@@ -1057,6 +1010,8 @@ static void read_obs(sqlite3_stmt *st, tix_obs_rec *r, const char *value)
     r->n_evidence = (uint64_t)sqlite3_column_int64(st, 6);
     r->n_sources = (uint32_t)sqlite3_column_int(st, 7);
     r->confidence = sqlite3_column_int(st, 8);
+    r->status = sqlite3_column_count(st) > 9 ? (tix_vet_status)sqlite3_column_int(st, 9)
+                                             : TIX_VET_CLEAR;
 }
 
 static tix_err sq_observable_get(tix_store *s, uint32_t types, const uint8_t uuid[16],
@@ -1090,7 +1045,9 @@ static tix_err sq_observable_each(tix_store *s, const tix_obs_filter *f, tix_obs
 {
     sq_store *q = (sq_store *)s;
     char query[1024];
-    int n = snprintf(query, sizeof query, "SELECT " OBS_COLS " FROM observable o WHERE 1");
+    int n = snprintf(query, sizeof query,
+                     "SELECT * FROM (SELECT " OBS_COLS "," OBS_STATUS
+                     " AS status FROM observable o WHERE 1");
     if (f->types && f->types != TIX_OBS_ALL) {
         n += snprintf(query + n, sizeof query - (size_t)n, " AND o.type IN (");
         const char *sep = "";
@@ -1109,7 +1066,15 @@ static tix_err sq_observable_each(tix_store *s, const tix_obs_filter *f, tix_obs
         n += snprintf(query + n, sizeof query - (size_t)n, " AND o.last_seen>=?2");
     if (f->min_confidence > 0)
         n += snprintf(query + n, sizeof query - (size_t)n, " AND o.confidence>=?3");
-    n += snprintf(query + n, sizeof query - (size_t)n, " ORDER BY o.type,o.value");
+    if (f->after_id > 0)
+        n += snprintf(query + n, sizeof query - (size_t)n, " AND o.id>?5");
+    n += snprintf(query + n, sizeof query - (size_t)n, ") WHERE 1");
+    if (f->not_blocked)
+        n += snprintf(query + n, sizeof query - (size_t)n, " AND status<2");
+    if (f->status > 0)
+        n += snprintf(query + n, sizeof query - (size_t)n, " AND status=%d", f->status - 1);
+    n += snprintf(query + n, sizeof query - (size_t)n,
+                  f->by_id ? " ORDER BY id" : " ORDER BY type,value");
     if (f->limit)
         snprintf(query + n, sizeof query - (size_t)n, " LIMIT ?4");
     sqlite3_stmt *st;
@@ -1123,6 +1088,8 @@ static tix_err sq_observable_each(tix_store *s, const tix_obs_filter *f, tix_obs
         sqlite3_bind_int(st, 3, f->min_confidence);
     if (f->limit)
         sqlite3_bind_int64(st, 4, (int64_t)f->limit);
+    if (f->after_id > 0)
+        sqlite3_bind_int64(st, 5, f->after_id);
     int rc;
     tix_err e = TIX_EOK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1314,4 +1281,23 @@ static const struct store_ops sq_ops = {
     sq_sample_get,
     sq_object_get,
     sq_stats,
+    sq_list_put,
+    sq_list_entry,
+    sq_list_set_policy,
+    sq_list_each,
+    sq_list_get,
+    sq_vet_clear,
+    sq_verdict_add,
+    sq_verdict_each,
+    sq_flag_set,
+    sq_flag_clear,
+    sq_flag_each,
+    sq_enrich_clear,
+    sq_enrichment_put,
+    sq_enrichment_get,
+    sq_resolution_add,
+    sq_resolution_each,
+    sq_shared_hosts,
+    sq_setting_get,
+    sq_setting_set,
 };

@@ -292,7 +292,7 @@ tix_err tix_store_observable_by_stix_id(tix_store *s, const char *stix_id,
 tix_err tix_store_observable_each(tix_store *s, const tix_obs_filter *f,
                                   tix_obs_fn fn, void *ud, tix_diag *d)
 {
-    static const tix_obs_filter all = {0, NULL, 0, 0, 0};
+    static const tix_obs_filter all = {0};
     return s->ops->observable_each(s, f ? f : &all, fn, ud, d);
 }
 
@@ -357,4 +357,168 @@ tix_err store_parse_stix_id(const char *stix_id, uint8_t uuid[16], uint32_t *typ
     if (parse_uuid(dash + 2, uuid) != 0)
         return tix_diag_set(d, TIX_EINVAL, "'%.80s' is not a STIX id", stix_id);
     return TIX_EOK;
+}
+
+/* ---- vetting, enrichment, passive DNS ----------------------------------- */
+
+static tix_err need_name(const char *name, const char *what, tix_diag *d)
+{
+    if (!name || !*name)
+        return tix_diag_set(d, TIX_EINVAL, "%s needs a name", what);
+    return TIX_EOK;
+}
+
+tix_err tix_store_list_put(tix_store *s, const tix_list *l, int *outcome, tix_diag *d)
+{
+    int dummy;
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(l->name, "a list", d)))
+        return e;
+    return s->ops->list_put(s, l, outcome ? outcome : &dummy, d);
+}
+
+tix_err tix_store_list_entry_add(tix_store *s, const char *list, const char *value,
+                                 const char *note, bool *added, tix_diag *d)
+{
+    bool dummy;
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(value, "a list entry", d)))
+        return e;
+    return s->ops->list_entry(s, list, value, note, true, added ? added : &dummy, d);
+}
+
+tix_err tix_store_list_entry_rm(tix_store *s, const char *list, const char *value,
+                                bool *removed, tix_diag *d)
+{
+    bool dummy;
+    tix_err e = need_txn(s, d);
+    return e ? e
+             : s->ops->list_entry(s, list, value, NULL, false, removed ? removed : &dummy,
+                                  d);
+}
+
+tix_err tix_store_list_set_policy(tix_store *s, const char *list, tix_policy p,
+                                  tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (p != TIX_POLICY_BLOCK && p != TIX_POLICY_WARN)
+        return tix_diag_set(d, TIX_EINVAL, "a policy is block or warn");
+    return s->ops->list_set_policy(s, list, p, d);
+}
+
+tix_err tix_store_list_each(tix_store *s, tix_list_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->list_each(s, fn, ud, d);
+}
+
+tix_err tix_store_list_get(tix_store *s, const char *name, tix_list **out, tix_diag *d)
+{
+    return s->ops->list_get(s, name, out, d);
+}
+
+tix_err tix_store_vet_clear(tix_store *s, int64_t after_id, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->vet_clear(s, after_id, d);
+}
+
+tix_err tix_store_verdict_add(tix_store *s, int64_t observable_id, int64_t list_id,
+                              tix_match_type m, const char *entry, const char *note,
+                              bool on_host, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(entry, "a verdict", d)))
+        return e;
+    return s->ops->verdict_add(s, observable_id, list_id, m, entry, note, on_host, d);
+}
+
+tix_err tix_store_verdict_each(tix_store *s, int64_t observable_id, tix_verdict_fn fn,
+                               void *ud, tix_diag *d)
+{
+    return s->ops->verdict_each(s, observable_id, fn, ud, d);
+}
+
+tix_err tix_store_flag_set(tix_store *s, int64_t observable_id, const char *flag,
+                           const char *evidence, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(flag, "a flag", d)))
+        return e;
+    return s->ops->flag_set(s, observable_id, flag, evidence ? evidence : "", d);
+}
+
+tix_err tix_store_flag_clear(tix_store *s, const char *flag, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(flag, "a flag", d)))
+        return e;
+    return s->ops->flag_clear(s, flag, d);
+}
+
+tix_err tix_store_flag_each(tix_store *s, int64_t observable_id, tix_flag_fn fn,
+                            void *ud, tix_diag *d)
+{
+    return s->ops->flag_each(s, observable_id, fn, ud, d);
+}
+
+tix_err tix_store_enrich_clear(tix_store *s, int64_t after_id, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->enrich_clear(s, after_id, d);
+}
+
+tix_err tix_store_enrichment_put(tix_store *s, const tix_enrichment *en, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    return e ? e : s->ops->enrichment_put(s, en, d);
+}
+
+tix_err tix_store_enrichment_get(tix_store *s, int64_t observable_id, tix_enrichment *out,
+                                 tix_diag *d)
+{
+    return s->ops->enrichment_get(s, observable_id, out, d);
+}
+
+tix_err tix_store_resolution_add(tix_store *s, const tix_resolution *r, bool *created,
+                                 tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e)
+        return e;
+    if (!r->rrname || !*r->rrname || !r->rrtype || !*r->rrtype || !r->rdata || !*r->rdata)
+        return tix_diag_set(d, TIX_EINVAL, "a resolution needs rrname, rrtype and rdata");
+    if (r->last_seen < r->first_seen)
+        return tix_diag_set(d, TIX_EINVAL, "a resolution's last_seen precedes its first_seen");
+    return s->ops->resolution_add(s, r, created, d);
+}
+
+tix_err tix_store_resolution_each(tix_store *s, const char *rrname, const char *rdata,
+                                  int64_t since, tix_resolution_fn fn, void *ud,
+                                  tix_diag *d)
+{
+    if (!rrname && !rdata)
+        return tix_diag_set(d, TIX_EINVAL, "resolutions of what name or address?");
+    return s->ops->resolution_each(s, rrname, rdata, since, fn, ud, d);
+}
+
+tix_err tix_store_shared_hosts(tix_store *s, int64_t since, uint64_t threshold,
+                               tix_shared_host_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->shared_hosts(s, since, threshold ? threshold : 1, fn, ud, d);
+}
+
+tix_err tix_store_setting_get(tix_store *s, const char *name, char **out, tix_diag *d)
+{
+    return s->ops->setting_get(s, name, out, d);
+}
+
+tix_err tix_store_setting_set(tix_store *s, const char *name, const char *value,
+                              tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(name, "a setting", d)))
+        return e;
+    return s->ops->setting_set(s, name, value ? value : "", d);
 }

@@ -29,6 +29,7 @@ fail() {
     echo "FAIL: $*"
     failures=$((failures + 1))
 }
+first_line() { printf '%s\n' "$1" | sed -n 1p; }
 # usage: same WHAT GOT WANT
 same() {
     if [ "$2" != "$3" ]; then
@@ -59,11 +60,12 @@ printf 'nothing to see here\n' >"$IN/d.txt"
 # ---- init, first ingest -------------------------------------------------------
 
 out=$(tix init)
-same "init" "$out" "$DB: sqlite store, schema version 1"
+same "init" "$out" "$DB: sqlite store, schema version 2"
 
 # a: sha256 + ipv4 (x3) + url + its host; b: sha256 + email + cve;
 # c: sha256 + ipv4 (UTF-16LE); d: sha256 only
 out=$(tix ingest sample "$IN")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "first ingest summary" "$out" \
     "$IN: 4 files, 4 new samples, 0 already known, 10 evidence rows, 10 new observables"
 
@@ -154,6 +156,7 @@ grep -q "^  mime        text/plain\$" "$T/sample.txt" || fail "show sample text:
 # 203.0.113.77 is then 1 - 0.2 x 0.6 = 88 from 2 sources.
 printf 'blocked 203.0.113.77 and 198.51.100.5\n' >"$T/e.txt"
 out=$(TIX_NOW=2026-10-01T00:00:00Z tix ingest sample --source honeypot --kind sensor "$T/e.txt")
+out=$(first_line "$out")
 same "sensor ingest" "$out" \
     "$T/e.txt: 1 file, 1 new sample, 0 already known, 3 evidence rows, 2 new observables"
 e_sha=$(sha256sum "$T/e.txt" | cut -d' ' -f1)
@@ -164,9 +167,9 @@ d_sha=$(sha256sum "$IN/d.txt" | cut -d' ' -f1)
 
 tix list --format csv >"$T/list.csv"
 same "csv header" "$(head -n 1 "$T/list.csv")" \
-    "type,value,id,first_seen,last_seen,confidence,evidence,sources"
+    "type,value,id,first_seen,last_seen,confidence,evidence,sources,status"
 same "csv row of the IP seen by both" "$(grep ',203\.0\.113\.77,' "$T/list.csv")" \
-    "ipv4,203.0.113.77,$ip_id,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,88,2,2"
+    "ipv4,203.0.113.77,$ip_id,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,88,2,2,blocked"
 # (type, value) order: types as listed in the README, values as strings
 same "csv order" "$(tail -n +2 "$T/list.csv" | cut -d, -f1,2 | tr '\n' ' ')" \
     "ipv4,192.0.2.200 ipv4,198.51.100.5 ipv4,203.0.113.77 domain,cdn-update.example.org url,http://cdn-update.example.org/dl/stage2 email,abuse@mail.example.net $(
@@ -188,10 +191,10 @@ EOF
 
 tix list >"$T/list.table"
 same "table header" "$(head -n 1 "$T/list.table" | tr -s ' ')" \
-    "TYPE VALUE CONF FIRST LAST EVIDENCE SRC"
+    "TYPE VALUE CONF FIRST LAST EVIDENCE SRC STATUS"
 same "table rows" "$(wc -l <"$T/list.table" | tr -d ' ')" 13
 same "table row" "$(grep ' 198\.51\.100\.5 ' "$T/list.table" | tr -s ' ')" \
-    "ipv4 198.51.100.5 40 2026-10-01 2026-10-01 1 1"
+    "ipv4 198.51.100.5 40 2026-10-01 2026-10-01 1 1 blocked"
 
 count() { tix list --format csv "$@" | tail -n +2 | wc -l | tr -d ' '; }
 values() { tix list --format csv "$@" | tail -n +2 | cut -d, -f2 | tr '\n' ' '; }
@@ -216,6 +219,7 @@ same "--limit" "$(count --limit 2)" 2
 
 tix stats >"$T/stats.before"
 out=$(tix ingest sample "$IN")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "second ingest summary" "$out" \
     "$IN: 4 files, 0 new samples, 4 already known, 0 evidence rows, 0 new observables"
 tix stats >"$T/stats.after"
@@ -233,6 +237,7 @@ printf 'second stage 100.64.7.7\n' >"$Z/other.txt"
 
 # zip member: sha256 + ip + url + host
 out=$(tix ingest sample "$Z/enc.zip")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "zip with 'infected'" "$out" \
     "$Z/enc.zip: 1 file, 1 new sample, 0 already known, 4 evidence rows, 4 new observables"
 tix show "$(sha256sum "$Z/loot.txt" | cut -d' ' -f1)" --format json >"$T/member.json"
@@ -246,6 +251,7 @@ tix show 198.18.0.66 >"$T/member.txt" || fail "show an IP from a zip member"
 grep -q "local  sample [0-9a-f]*\.\. ($Z/enc.zip!loot.txt) offset 9  confidence 100  tlp:amber\$" "$T/member.txt" ||
     { fail "show names the member in its archive"; cat "$T/member.txt"; }
 out=$(tix ingest sample "$Z/enc.zip" 2>"$T/err")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "the same archive again" "$out" \
     "$Z/enc.zip: 0 files, 0 new samples, 0 already known, 0 evidence rows, 0 new observables (already ingested)"
 same "the same archive again: note" "$(cat "$T/err")" \
@@ -261,6 +267,7 @@ grep -q "^tix: ingest: $Z/enc2.zip!other.txt: .*; the failing file was not store
 tix stats >"$T/stats.after"
 cmp -s "$T/stats.before" "$T/stats.after" || fail "a failed archive changed the store"
 out=$(tix ingest sample --password s3cret "$Z/enc2.zip")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "zip with --password" "$out" \
     "$Z/enc2.zip: 1 file, 1 new sample, 0 already known, 2 evidence rows, 2 new observables"
 tix show 100.64.7.7 >/dev/null || fail "IP from the --password zip"
@@ -298,6 +305,7 @@ printf 'first 10.88.0.1\n' >"$S/a-first.txt"
 cp "$D/cut.zip" "$S/b-cut.zip"
 printf 'last 10.88.0.3\n' >"$S/c-last.txt"
 out=$(tix ingest sample --skip-bad "$S" 2>"$T/err") || fail "--skip-bad exits non-zero"
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "--skip-bad summary" "$out" \
     "$S: 2 files, 2 new samples, 0 already known, 4 evidence rows, 4 new observables, 1 skipped"
 same "--skip-bad report: one line" "$(wc -l <"$T/err" | tr -d ' ')" 1
@@ -332,6 +340,7 @@ fi
 tix stats >"$T/stats.after"
 cmp -s "$T/stats.before" "$T/stats.after" || fail "a failed ingest left its new source"
 out=$(tix ingest sample --source first-try --trust 30 "$D/full.zip")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "the whole zip under that source" "$out" \
     "$D/full.zip: 3 files, 3 new samples, 0 already known, 6 evidence rows, 6 new observables"
 same "its trust is the second run's" "$(tix source list | awk '$1 == "first-try" { print $2, $3 }')" \
@@ -349,6 +358,7 @@ printf 'secret 10.66.0.2\n' >"$OUTSIDE/secret.txt"
 ln -s "$OUTSIDE/secret.txt" "$L/file-link.txt"
 ln -s "$OUTSIDE" "$L/dir-link"
 out=$(tix ingest sample "$L")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "links not followed" "$out" \
     "$L: 1 file, 1 new sample, 0 already known, 2 evidence rows, 2 new observables"
 if tix show 10.66.0.2 >/dev/null 2>&1; then
@@ -356,6 +366,7 @@ if tix show 10.66.0.2 >/dev/null 2>&1; then
 fi
 # a link named on the command line is what the user asked for
 out=$(tix ingest sample "$L/file-link.txt")
+out=$(first_line "$out") # the vet and enrich lines: tests/cli/vet.sh
 same "a named link is read" "$out" \
     "$L/file-link.txt: 1 file, 1 new sample, 0 already known, 2 evidence rows, 2 new observables"
 

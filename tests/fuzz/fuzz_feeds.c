@@ -64,12 +64,20 @@ static tix_err relate(void *ud, const tix_rel_in *r, tix_diag *d)
     return TIX_EOK;
 }
 
+static tix_err resolve(void *ud, const tix_dns_in *r, tix_diag *d)
+{
+    (void)ud, (void)d;
+    if (!r->rrname || !r->rrtype || !r->rdata)
+        abort();
+    return TIX_EOK;
+}
+
 static tix_err read_once(tix_feed_format f, bool skip_bad, const uint8_t *data,
                          size_t size, fz_sink *k, tix_feed_stats *st, tix_diag *d)
 {
     tix_feed_opts o = {.format = f, .skip_bad = skip_bad,
                        .map = "ip=1,port=2,first_seen=3,domain=4,tlp=5"};
-    tix_sink sink = {k, observe, object, relate};
+    tix_sink sink = {k, observe, object, relate, resolve};
     memset(k, 0, offsetof(fz_sink, canon));
     return tix_feed_read(&o, "fuzz", data, size, &sink, st, d);
 }

@@ -91,6 +91,24 @@ static tix_err rec_relate(void *ud, const tix_rel_in *r, tix_diag *d)
     return TIX_EINVAL;
 }
 
+/* Passive DNS as given: "rrname rrtype rdata" in value, times, count in
+ * port (the sink canonicalises; importers pass what they read). */
+static tix_err rec_resolve(void *ud, const tix_dns_in *r, tix_diag *d)
+{
+    sink_log *l = ud;
+    if (strcmp(r->rdata, "reject.invalid") == 0)
+        return tix_diag_set(d, TIX_EPARSE, "rdata '%s' is not wanted", r->rdata);
+    assert_true(l->n < MAX_SEEN);
+    seen *s = &l->s[l->n++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->value, sizeof s->value, "%s %s %s", r->rrname, r->rrtype, r->rdata);
+    tix_time_format(r->first_seen, s->first);
+    tix_time_format(r->last_seen, s->last);
+    s->port = (int)r->count;
+    s->line = r->line;
+    return TIX_EOK;
+}
+
 static void on_skip(void *ud, const char *msg)
 {
     sink_log *l = ud;
@@ -111,7 +129,7 @@ static run_result *run(tix_feed_format f, const char *name, const char *data, si
     run_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
     tix_diag_clear(&r->d);
-    tix_sink sink = {&r->log, rec_observe, rec_object, rec_relate};
+    tix_sink sink = {&r->log, rec_observe, rec_object, rec_relate, rec_resolve};
     tix_feed_opts o = {f, map, skip_bad, on_skip, &r->log};
     r->rc = tix_feed_read(&o, name, data, len, &sink, &r->st, &r->d);
     return r;
@@ -806,6 +824,92 @@ static void test_helpers(void **state)
     assert_int_equal(it[1].line, 3);
 }
 
+
+static void test_pdns_csv(void **state)
+{
+    (void)state;
+    run_result *r = run_str(TIX_FEED_PDNS, "p.csv",
+                            "# exported 2026-10-01\n"
+                            "Query,Type,Answer,time_first,Time_Last,count\n"
+                            "evil.example.net.,A,192.0.2.7,1759363200,2026-10-02,4\n"
+                            "\"evil.example.net\",NS,ns1.sinkhole.example.,,,\n"
+                            "evil.example.net,TXT,\"v=spf1 -all\",,,\n",
+                            NULL, false);
+    assert_int_equal(r->rc, TIX_EOK);
+    assert_int_equal(r->st.records, 3);
+    assert_int_equal(r->st.resolutions, 2);
+    assert_int_equal(r->st.unmapped, 1);
+    assert_string_equal(r->st.reasons[0].reason, "rrtype TXT");
+    assert_int_equal(r->log.n, 2);
+    assert_string_equal(r->log.s[0].value, "evil.example.net. A 192.0.2.7");
+    assert_string_equal(r->log.s[0].first, "2025-10-02T00:00:00Z");
+    assert_string_equal(r->log.s[0].last, "2026-10-02T00:00:00Z");
+    assert_int_equal(r->log.s[0].port, 4);
+    assert_int_equal(r->log.s[0].line, 3);
+    assert_string_equal(r->log.s[1].value, "evil.example.net NS ns1.sinkhole.example.");
+    assert_string_equal(r->log.s[1].first, "");
+    free(r);
+}
+
+static void test_pdns_jsonl(void **state)
+{
+    (void)state;
+    run_result *r = run_str(
+        TIX_FEED_PDNS, "p.jsonl",
+        "{\"count\": 12, \"time_first\": 1700000000, \"rrtype\": \"A\", "
+        "\"rrname\": \"c2.example.org\", \"rdata\": \"198.51.100.9\", \"time_last\": 1700086400}\n"
+        "\n"
+        "{\"cond\":\"begin\"}\n"
+        "{\"obj\":{\"rrname\":\"c2.example.org.\",\"rrtype\":\"AAAA\",\"rdata\":[\"2001:db8::1\","
+        "\"2001:db8::2\"],\"zone_time_first\":1700000000,\"zone_time_last\":1700000100}}\n"
+        "{\"cond\":\"succeeded\"}\n",
+        NULL, false);
+    assert_int_equal(r->rc, TIX_EOK);
+    assert_int_equal(r->st.records, 3);
+    assert_int_equal(r->log.n, 3);
+    assert_string_equal(r->log.s[0].value, "c2.example.org A 198.51.100.9");
+    assert_string_equal(r->log.s[0].first, "2023-11-14T22:13:20Z");
+    assert_int_equal(r->log.s[0].port, 12);
+    assert_string_equal(r->log.s[2].value, "c2.example.org. AAAA 2001:db8::2");
+    assert_string_equal(r->log.s[2].last, "2023-11-14T22:15:00Z");
+    assert_int_equal(r->log.s[2].line, 4);
+    free(r);
+}
+
+static void test_pdns_errors(void **state)
+{
+    (void)state;
+    run_result *r = run_str(TIX_FEED_PDNS, "h.csv", "name,value\na.example,1.2.3.4\n", NULL,
+                            true);
+    assert_int_equal(r->rc, TIX_EPARSE);
+    assert_string_equal(r->d.msg, "h.csv:1: a passive-DNS CSV needs a header with rrname, "
+                                  "rrtype and rdata columns");
+    free(r);
+    r = run_str(TIX_FEED_PDNS, "t.csv",
+                "rrname,rrtype,rdata,first_seen\na.example,A,192.0.2.1,yesterday\n", NULL,
+                false);
+    assert_int_equal(r->rc, TIX_EPARSE);
+    assert_string_equal(r->d.msg, "t.csv:2: first_seen 'yesterday' is not a time");
+    free(r);
+    r = run_str(TIX_FEED_PDNS, "j.jsonl",
+                "{\"rrname\":\"a.example\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.1\"}\n"
+                "{\"rrname\":\"a.example\",\"rrtype\":\"A\",\"rdata\":\n"
+                "{\"rrname\":\"a.example\",\"rrtype\":\"A\"}\n"
+                "{\"rrname\":\"a.example\",\"rrtype\":\"CNAME\",\"rdata\":\"reject.invalid\"}\n"
+                "{\"rrname\":\"b.example\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.2\","
+                "\"time_first\":20,\"time_last\":10}\n",
+                NULL, true);
+    assert_int_equal(r->rc, TIX_EOK);
+    assert_int_equal(r->st.skipped, 4);
+    assert_int_equal(r->log.n, 1);
+    assert_true(strncmp(r->log.skipped[0], "j.jsonl:2: not a JSON object: ", 30) == 0);
+    assert_string_equal(r->log.skipped[1], "j.jsonl:3: a passive-DNS record needs string "
+                                           "rrname and rrtype, and rdata");
+    assert_string_equal(r->log.skipped[2], "j.jsonl:4: rdata 'reject.invalid' is not wanted");
+    assert_string_equal(r->log.skipped[3], "j.jsonl:5: last_seen precedes first_seen");
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -829,6 +933,9 @@ int main(void)
         cmocka_unit_test(test_csv_reader),
         cmocka_unit_test(test_csv_reader_errors),
         cmocka_unit_test(test_helpers),
+        cmocka_unit_test(test_pdns_csv),
+        cmocka_unit_test(test_pdns_jsonl),
+        cmocka_unit_test(test_pdns_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

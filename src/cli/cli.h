@@ -40,6 +40,7 @@ int cmd_show(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_source(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_vet(int argc, char **argv);
 int cmd_enrich(int argc, char **argv);

@@ -74,6 +74,7 @@ static const struct tix_cmd commands[] = {
      "list the sources, or change one's kind and trust",
      "Changing a source's trust recomputes the confidence of what it supports.\n"},
     {"stats", cmd_stats, "", "what the store holds, by type", ""},
+    {"match", cmd_match, "[--format tokens|dns|proxy|csv|jsonl] [--field N] [--active] [--min-confidence N] [--type LIST] [--output text|jsonl] LOG...|-", "find the store's indicators in logs", "  --format F     tokens (default: every IP, name and URL in a line), dns (BIND\n                 query log, dnsmasq, Zeek dns.log), proxy (Squid access.log),\n                 csv (every field, or --field N), jsonl (every string value)\n  --field N      only blank-separated field N (with csv: CSV field N)\n  --active       only what was seen in the last 30 days\n  --min-confidence N  only indicators of confidence N or more (0-100)\n  --type LIST    ipv4, ipv6, domain, url (default: all four)\n  --output F     text (default): FILE:LINE: VALUE (TYPE) family=F source=S\n                 confidence=C | LINE (control characters as \\xHH); or jsonl\nA domain matches its subdomains too; - reads standard input. A summary goes\nto standard error. Exit status: 0 a match, 1 none, 2 an error.\n"},
     {"lists", cmd_lists,
      "[list] | load DIR|FILE... | show NAME | add|rm NAME VALUE [--note T] | policy NAME P",
      "the warninglists vetting uses",

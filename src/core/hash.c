@@ -1,16 +1,12 @@
 /* hash.c - FNV-1a with a finaliser, for hash tables. */
+#include "core/fnv.h"
 #include "tix/hash.h"
 
 uint32_t tix_hash32(const void *data, size_t len, uint32_t seed)
 {
     const unsigned char *p = data;
-    uint32_t h = 2166136261u ^ seed;
+    uint32_t h = TIX_FNV_BASIS ^ seed;
     for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+        h = tix__fnv_step(h, p[i]);
+    return tix__fnv_fin(h);
 }

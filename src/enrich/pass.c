@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/canon.h"
+#include "ingest/file.h"
 #include "store/snapshot.h"
 #include "tix/enrich.h"
 #include "tix/store.h"
@@ -39,29 +40,6 @@ static size_t split_lines(char *text, const char **out, size_t max)
         p = nl ? nl + 1 : NULL;
     }
     return n;
-}
-
-static tix_err read_whole(const char *path, char **out, size_t *len, tix_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tix_diag_set(d, TIX_EIO, "%s: %m", path);
-    tix_buf b = TIX_BUF_INIT((size_t)64 << 20);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tix_buf_add(&b, chunk, n);
-    bool bad = ferror(f);
-    fclose(f);
-    tix_buf_addc(&b, 0);
-    if (bad || b.err) {
-        tix_buf_free(&b);
-        return tix_diag_set(d, bad ? TIX_EIO : TIX_ETOOBIG, "%s: cannot read it whole",
-                            path);
-    }
-    *out = b.p;
-    *len = b.len - 1;
-    return TIX_EOK;
 }
 
 tix_err tix_enrich_configure(tix_store *s, const tix_enrich_config *c, tix_diag *d)
@@ -97,15 +75,20 @@ tix_err tix_enrich_configure(tix_store *s, const tix_enrich_config *c, tix_diag 
         e = tix_store_setting_set(s, SET_MMDB, "", d);
     }
     if (!e && c->constituencies) {
+        in_file f;
         char *text = NULL;
-        size_t len = 0;
         tix_constituencies *cs = NULL;
-        if (!(e = read_whole(c->constituencies, &text, &len, d)) &&
-            !(e = tix_constituencies_parse(text, len, c->constituencies, &cs, d)) &&
-            !(e = tix_store_setting_set(s, SET_CONST, text, d)))
+        if ((e = in_file_open(&f, c->constituencies, d)))
+            return e;
+        /* kept as text: the store's settings are strings */
+        if (!(e = tix_constituencies_parse(f.data, f.len, c->constituencies, &cs, d)) &&
+            !(text = strndup(f.data, f.len)))
+            e = tix_diag_set(d, TIX_ENOMEM, "out of memory");
+        if (!e && !(e = tix_store_setting_set(s, SET_CONST, text, d)))
             e = tix_store_setting_set(s, SET_CONST_NAME, c->constituencies, d);
         tix_constituencies_free(cs);
         free(text);
+        in_file_close(&f);
     }
     return e;
 }

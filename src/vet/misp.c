@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "core/grow.h"
+#include "ingest/file.h"
 #include "vet/internal.h"
 
 #define OBS_IP (TIX_OBS_BIT(TIX_OBS_IPV4) | TIX_OBS_BIT(TIX_OBS_IPV6))
@@ -197,32 +198,6 @@ tix_err tix_list_parse_misp(const char *json, size_t len, const char *name,
     return rc;
 }
 
-static tix_err slurp(const char *path, char **data, size_t *len, tix_diag *d)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return tix_diag_set(d, errno == ENOENT ? TIX_ENOTFOUND : TIX_EIO, "%s: %s", path,
-                            strerror(errno));
-    tix_buf b = TIX_BUF_INIT(TIX_BUF_MAX_DEFAULT);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tix_buf_add(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        tix_buf_free(&b);
-        return tix_diag_set(d, TIX_EIO, "%s: read error", path);
-    }
-    if (b.err) {
-        tix_err e = b.err;
-        tix_buf_free(&b);
-        return tix_diag_set(d, e, "%s: %s", path, tix_strerror(e));
-    }
-    *data = tix_buf_detach(&b, len);
-    return TIX_EOK;
-}
-
 /* "lists/akamai/list.json" is the list "akamai"; a file elsewhere is named
  * after itself, without ".json". */
 static char *name_of(const char *path)
@@ -255,17 +230,17 @@ tix_err tix_list_read_misp(const char *path, tix_list **out, size_t *skipped,
         skip_reason[0] = '\0';
     if (path == NULL)
         return tix_diag_set(d, TIX_EINVAL, "no path");
-    char *data = NULL, *name = NULL;
-    size_t len = 0;
-    tix_err rc = slurp(path, &data, &len, d);
+    char *name = NULL;
+    in_file f;
+    tix_err rc = in_file_open(&f, path, d);
     if (rc)
         return rc;
     if ((name = name_of(path)) == NULL)
         rc = tix_diag_set(d, TIX_ENOMEM, "out of memory");
     else
-        rc = tix_list_parse_misp(data, len, name, path, out, skipped, skip_reason, d);
+        rc = tix_list_parse_misp(f.data, f.len, name, path, out, skipped, skip_reason, d);
     free(name);
-    free(data);
+    in_file_close(&f);
     return rc;
 }
 

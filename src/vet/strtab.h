@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/fnv.h"
+
 typedef struct {
     const char *s; /* borrowed: lives as long as the table's user says */
     uint32_t len;
@@ -45,30 +47,15 @@ typedef struct {
     uint32_t group;
 } tix__sitem;
 
-#define TIX__STR_SEED 2166136261u
+#define TIX__STR_SEED TIX_FNV_BASIS
 
-static inline uint32_t tix__str_step(uint32_t h, unsigned char c)
-{
-    return (h ^ c) * 16777619u;
-}
-
-/* murmur3's finaliser: FNV's low bits alone index poorly */
-static inline uint32_t tix__str_fin(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 
 static inline uint32_t tix__str_hash(const char *s, size_t n)
 {
     uint32_t h = TIX__STR_SEED;
     while (n)
-        h = tix__str_step(h, (unsigned char)s[--n]);
-    return tix__str_fin(h);
+        h = tix__fnv_step(h, (unsigned char)s[--n]);
+    return tix__fnv_fin(h);
 }
 
 /* items are not kept; the strings they point to are. Returns 0 or -1 (out

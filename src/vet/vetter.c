@@ -436,9 +436,9 @@ static void check_name(vctx *c, const char *s, size_t n, uint32_t mask)
     size_t at[256], k = 0;
     uint32_t h = TIX__STR_SEED;
     for (size_t i = n; i-- > 0;) {
-        h = tix__str_step(h, (unsigned char)s[i]);
+        h = tix__fnv_step(h, (unsigned char)s[i]);
         if (i == 0 || s[i - 1] == '.') {
-            hash[k] = tix__str_fin(h);
+            hash[k] = tix__fnv_fin(h);
             at[k++] = i;
         }
     }

@@ -70,6 +70,16 @@ typedef enum {
 const char *tix_list_kind_name(tix_list_kind k);
 int tix_list_kind_from_name(const char *name);
 
+/* Does a verdict block its observable? A block list does, except a benign
+ * list matching a URL through its host: the host (a popular site, a code
+ * forge, a file share) must not be seized, but the URL on it is still the
+ * criminal's, acted on through the provider, so it only warns. The store's
+ * status column follows the same rule. */
+static inline bool tix_verdict_blocks(tix_policy policy, tix_list_kind kind, bool on_host)
+{
+    return policy == TIX_POLICY_BLOCK && !(on_host && kind == TIX_LIST_KIND_BENIGN);
+}
+
 /* A list owns all its strings. */
 typedef struct {
     char *name;          /* short unique name: "sinkholes", "iana-ipv4-special" */

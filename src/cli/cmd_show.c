@@ -202,7 +202,8 @@ static int on_verdict(void *ud, const tix_verdict_rec *v)
 {
     vet_view *w = ud;
     tix_buf *b = w->c->json ? &w->c->out : &w->lines;
-    int st = v->policy == TIX_POLICY_BLOCK ? TIX_VET_BLOCKED : TIX_VET_WARN;
+    int st = tix_verdict_blocks(v->policy, v->kind, v->on_host) ? TIX_VET_BLOCKED
+                                                                : TIX_VET_WARN;
     if (st > w->worst)
         w->worst = st;
     if (w->c->json) {

@@ -47,8 +47,10 @@ static int check(tix_store *s, int argc, char **argv)
         tix_verdict vs[64];
         size_t n = tix_vetter_check(v, t, canon.p, canon.len - 1, vs, 64);
         bool blocked = false;
-        for (size_t k = 0; k < n && k < 64; k++)
-            blocked |= tix_vetter_list(v, vs[k].list)->policy == TIX_POLICY_BLOCK;
+        for (size_t k = 0; k < n && k < 64; k++) {
+            const tix_list *l = tix_vetter_list(v, vs[k].list);
+            blocked |= tix_verdict_blocks(l->policy, l->kind, vs[k].on_host != 0);
+        }
         printf("%s %s: %s\n", tix_obs_name(t), canon.p,
                blocked ? "blocked" : n ? "warn" : "ok");
         for (size_t k = 0; k < n && k < 64; k++) {

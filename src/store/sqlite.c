@@ -18,9 +18,14 @@
 #define SAMPLE_COLS "id,sha256,sha1,md5,size,name,file_type,mime,first_seen,source_id,document_id"
 #define OBS_COLS "id,type,value,uuid,first_seen,last_seen,n_evidence,n_sources,confidence"
 /* 0 clear, 1 warn, 2 blocked: the strongest verdict of observable o */
-/* (a collateral flag warns too) */
+/* (a collateral flag warns too; tix_verdict_blocks is the rule) */
+#define TIX__STR2(x) #x
+#define TIX__STR(x) TIX__STR2(x)
+#define TIX_LIST_KIND_BENIGN_VALUE 8
+_Static_assert(TIX_LIST_KIND_BENIGN == TIX_LIST_KIND_BENIGN_VALUE, "status SQL");
 #define OBS_STATUS                                                                   \
-    "max((SELECT coalesce(max(CASE l.policy WHEN 0 THEN 2 ELSE 1 END),0) FROM "       \
+    "max((SELECT coalesce(max(CASE WHEN l.policy=0 AND NOT (v.on_host AND l.kind="   \
+    TIX__STR(TIX_LIST_KIND_BENIGN_VALUE) ") THEN 2 ELSE 1 END),0) FROM "             \
     "verdict v JOIN vlist l ON l.id=v.list_id WHERE v.observable_id=o.id),"           \
     "EXISTS(SELECT 1 FROM flag f WHERE f.observable_id=o.id))"
 #define EV_SELECT                                                                    \

@@ -274,7 +274,7 @@ static tix_err vet_items(tix_store *s, lists *ls, const obs_snapshot *it, bool p
             st->verdicts++;
             if (vs[k].list < 64)
                 c.taken[vs[k].list] = true;
-            if (l->policy == TIX_POLICY_BLOCK)
+            if (tix_verdict_blocks(l->policy, l->kind, vs[k].on_host))
                 c.blocked = true;
             else
                 warned = true;

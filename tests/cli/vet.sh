@@ -103,22 +103,25 @@ login.example.com,domain
 http://popular.com/x.php,url
 C
 out=$(tix ingest feed --format csv --map value=1,type=2 --source testfeed "$T/feed.csv")
-has "ingest vets new observables" "$out" "vet: 11 observables: 7 blocked, 1 warned"
+has "ingest vets new observables" "$out" "vet: 11 observables: 6 blocked, 2 warned"
 
 out=$(tix list --status blocked --format csv | cut -d, -f2 | sort | tr '\n' ' ')
-same "blocked" "$out" "10.20.30.40 192.0.2.10 193.42.0.66 cdn.popular.com http://popular.com/x.php login.example.com popular.com value "
+same "blocked" "$out" "10.20.30.40 192.0.2.10 193.42.0.66 cdn.popular.com login.example.com popular.com value "
 out=$(tix list --status warn --format csv | cut -d, -f2 | tail -n +2 | tr '\n' ' ')
-same "warned" "$out" "151.101.1.10 "
+same "warned" "$out" "151.101.1.10 http://popular.com/x.php "
 out=$(tix list --status actionable --format csv | cut -d, -f2 | tail -n +2 | sort | tr '\n' ' ')
-same "actionable" "$out" "151.101.1.10 45.153.241.18 evil-c2.net notpopular.com "
+same "actionable" "$out" "151.101.1.10 45.153.241.18 evil-c2.net http://popular.com/x.php notpopular.com "
 
 out=$(tix show 192.0.2.10)
 has "show: status" "$out" "status      blocked"
 has "show: verdict" "$out" "iana-ipv4-special"
 has "show: verdict entry" "$out" "cidr 192.0.2.0/24"
 has "show: verdict note" "$out" "5737"
+# a URL on a benign host is the criminal's all the same: it warns (act
+# through the provider), while the host itself stays blocked
 out=$(tix show http://popular.com/x.php)
 has "URL through its host" "$out" "hostname popular.com (URL host)"
+has "URL on a benign host warns" "$out" "status      warn"
 out=$(tix show --format json 151.101.1.10)
 has "json status" "$out" '"status":"warn"'
 has "json verdict" "$out" '"list":"fastly","policy":"warn","match":"cidr","entry":"151.101.0.0/16"'
@@ -182,7 +185,7 @@ has "bad pdns line" "$err" "$T/bad.csv:3: rdata '999.1.1.1' is not an IPv4 addre
 
 # ---- vet --check: values as given, nothing stored --------------------------
 out=$(tix vet --check 'hxxp://cdn.popular[.]com/a' 192.168.1.1 8.8.4.4)
-has "check url" "$out" "url http://cdn.popular.com/a: blocked"
+has "check url" "$out" "url http://cdn.popular.com/a: warn"
 has "check private" "$out" "ipv4 192.168.1.1: blocked"
 has "check clean" "$out" "ipv4 8.8.4.4: ok"
 

@@ -542,38 +542,18 @@ static bool all_ipv4_chars(const char *s, size_t n)
  * by the lists for its type and the lists for URLs. */
 static void check_url_host(vctx *c, const char *s, size_t n)
 {
-    const char *sep = NULL;
-    for (size_t i = 0; i + 3 <= n && i <= 16; i++)
-        if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
-            sep = s + i;
-            break;
-        }
-    if (sep == NULL)
+    const char *host;
+    size_t hn;
+    if (!tix__url_host(s, n, &host, &hn))
         return;
-    const char *auth = sep + 3, *end = s + n, *ae = auth;
-    while (ae < end && *ae != '/' && *ae != '?' && *ae != '#')
-        ae++;
-    const char *host = auth;
-    for (const char *q = auth; q < ae; q++)
-        if (*q == '@')
-            host = q + 1;
-    const char *he = host;
     c->on_host = 1;
-    if (host < ae && *host == '[') {
-        const char *rb = memchr(host, ']', (size_t)(ae - host));
-        if (rb == NULL)
-            return;
-        check_ip(c, TIX_OBS_IPV6, host + 1, (size_t)(rb - host - 1),
+    if (memchr(host, ':', hn))
+        check_ip(c, TIX_OBS_IPV6, host, hn,
                  TIX_OBS_BIT(TIX_OBS_IPV6) | TIX_OBS_BIT(TIX_OBS_URL));
-        return;
-    }
-    while (he < ae && *he != ':')
-        he++;
-    size_t hn = (size_t)(he - host);
-    if (all_ipv4_chars(host, hn))
+    else if (all_ipv4_chars(host, hn))
         check_ip(c, TIX_OBS_IPV4, host, hn,
                  TIX_OBS_BIT(TIX_OBS_IPV4) | TIX_OBS_BIT(TIX_OBS_URL));
-    else if (hn)
+    else
         check_name(c, host, hn, TIX_OBS_BIT(TIX_OBS_DOMAIN) | TIX_OBS_BIT(TIX_OBS_URL));
 }
 

@@ -183,6 +183,10 @@ typedef struct {
     uint64_t shared_hosts, flagged;
 } tix_vet_stats;
 
+/* Store the built-in lists (inside the caller's transaction) unless the
+ * store has them at this version; entries users added stay. */
+tix_err tix_lists_store_builtins(struct tix_store *s, tix_diag *d);
+
 /* A vetter over every list the store keeps, and the built-in lists it does
  * not keep yet; st (may be NULL) gets the list and entry counts. */
 tix_err tix_vetter_from_store(struct tix_store *s, tix_vetter **out, tix_vet_stats *st,

@@ -32,6 +32,11 @@ int64_t cli_now(void);
 /* Open it (TIX_STORE_* flags); on failure report and return -1. */
 int cli_open_store(const char *cmd, unsigned flags, tix_store **out);
 
+/* Vet after a change (all: the whole store, else what is new), print
+ * "vet: N observables: B blocked, W warned[, S shared hosts]"; on failure
+ * report "WHAT, but vetting failed: ..." and return -1. */
+int cli_vet(const char *cmd, tix_store *s, bool all, const char *what);
+
 int cmd_extract(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_init(int argc, char **argv);

@@ -88,20 +88,11 @@ static int after_ingest(tix_store *s, bool new_obs, bool new_dns)
 {
     if (!new_obs && !new_dns)
         return 0;
-    tix_diag d = TIX_DIAG_INIT;
-    tix_vet_opts vo = {.all = new_dns, .now = cli_now()};
-    tix_vet_stats vs;
-    if (tix_vet_store(s, &vo, &vs, &d)) {
-        cli_error("ingest", "stored, but vetting failed: %s (run 'tix vet')", d.msg);
+    if (cli_vet("ingest", s, new_dns, "stored"))
         return 1;
-    }
-    printf("vet: %llu observables: %llu blocked, %llu warned", (unsigned long long)vs.vetted,
-           (unsigned long long)vs.blocked, (unsigned long long)vs.warned);
-    if (vs.shared_hosts)
-        printf(", %llu shared hosts", (unsigned long long)vs.shared_hosts);
-    printf("\n");
     if (!new_obs)
         return 0;
+    tix_diag d = TIX_DIAG_INIT;
     tix_enrich_stats es;
     if (tix_enrich_store(s, false, &es, &d)) {
         cli_error("ingest", "stored, but enrichment failed: %s (run 'tix enrich')", d.msg);

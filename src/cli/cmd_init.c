@@ -16,10 +16,13 @@ int cmd_init(int argc, char **argv)
     tix_store *s;
     if (cli_open_store("init", TIX_STORE_CREATE, &s))
         return 1;
-    /* a vetting pass stores the built-in lists, so `tix lists` shows them */
+    /* the built-in lists, so that `tix lists` shows them */
     tix_diag d = TIX_DIAG_INIT;
-    tix_vet_opts vo = {.now = cli_now()};
-    if (tix_vet_store(s, &vo, NULL, &d)) {
+    tix_err e = tix_store_begin(s, &d);
+    if (!e && !(e = tix_lists_store_builtins(s, &d)))
+        e = tix_store_commit(s, &d);
+    if (e) {
+        tix_store_rollback(s);
         cli_error("init", "%s", d.msg);
         tix_store_close(s);
         return 1;

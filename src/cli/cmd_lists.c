@@ -28,17 +28,7 @@ static int on_list(void *ud, const tix_list_rec *l)
 /* After a change of lists: re-vet everything, and say what it did. */
 static int revet(tix_store *s)
 {
-    tix_vet_opts o = {.all = true, .now = cli_now()};
-    tix_vet_stats st;
-    tix_diag d = TIX_DIAG_INIT;
-    if (tix_vet_store(s, &o, &st, &d)) {
-        cli_error("lists", "the lists are stored, but vetting failed: %s", d.msg);
-        return 1;
-    }
-    printf("vet: %llu observables: %llu blocked, %llu warned\n",
-           (unsigned long long)st.vetted, (unsigned long long)st.blocked,
-           (unsigned long long)st.warned);
-    return 0;
+    return cli_vet("lists", s, true, "the lists are stored") ? 1 : 0;
 }
 
 static int load(tix_store *s, int argc, char **argv)
@@ -135,16 +125,8 @@ static int change(tix_store *s, const char *what, int argc, char **argv)
     bool changed = false;
     /* the entry must be one the list can match: check it on a copy */
     tix_list *l = NULL;
-    if (!(e = tix_store_begin(s, &d)))
+    if (!(e = tix_store_begin(s, &d)) && !(e = tix_lists_store_builtins(s, &d)))
         e = tix_store_list_get(s, name, &l, &d);
-    if (e == TIX_ENOTFOUND && strcmp(name, "sinkhole") == 0) {
-        /* the built-in sinkhole list is stored by the first vetting */
-        tix_store_rollback(s);
-        tix_diag_clear(&d);
-        tix_vet_opts o = {.now = cli_now()};
-        if (!(e = tix_vet_store(s, &o, NULL, &d)) && !(e = tix_store_begin(s, &d)))
-            e = tix_store_list_get(s, name, &l, &d);
-    }
     if (!e && l->origin == TIX_LIST_MISP)
         e = tix_diag_set(&d, TIX_EINVAL,
                          "'%s' is a MISP list; it changes with 'tix lists load' only",

@@ -6,6 +6,23 @@
 
 #include "cli/cli.h"
 
+int cli_vet(const char *cmd, tix_store *s, bool all, const char *what)
+{
+    tix_vet_opts o = {.all = all, .now = cli_now()};
+    tix_vet_stats st;
+    tix_diag d = TIX_DIAG_INIT;
+    if (tix_vet_store(s, &o, &st, &d)) {
+        cli_error(cmd, "%s, but vetting failed: %s (run 'tix vet')", what, d.msg);
+        return -1;
+    }
+    printf("vet: %llu observables: %llu blocked, %llu warned", (unsigned long long)st.vetted,
+           (unsigned long long)st.blocked, (unsigned long long)st.warned);
+    if (st.shared_hosts)
+        printf(", %llu shared hosts", (unsigned long long)st.shared_hosts);
+    printf("\n");
+    return 0;
+}
+
 static const char *vet_usage =
     "usage: tix vet [--window DAYS] [--shared-threshold N]\n"
     "       tix vet --check VALUE...\n";

@@ -111,7 +111,7 @@ tix_err tix_vetter_from_store(tix_store *s, tix_vetter **out, tix_vet_stats *st,
 
 /* Built-ins go into the store the first time (and again when a newer tix
  * knows more), so they are listed, get policies and take user entries. */
-static tix_err store_builtins(tix_store *s, tix_diag *d)
+tix_err tix_lists_store_builtins(tix_store *s, tix_diag *d)
 {
     tix_list **bl;
     size_t nb;
@@ -337,7 +337,7 @@ tix_err tix_vet_store(tix_store *s, const tix_vet_opts *o, tix_vet_stats *st, ti
             after = strtoll(v, NULL, 10);
         free(v);
     }
-    if ((e = store_builtins(s, d)) || (e = load_lists(s, &ls, st, d)))
+    if ((e = tix_lists_store_builtins(s, d)) || (e = load_lists(s, &ls, st, d)))
         goto out;
     st->load_seconds = seconds_since(&t0);
 

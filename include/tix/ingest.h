@@ -9,6 +9,7 @@
 #ifndef TIX_INGEST_H
 #define TIX_INGEST_H
 
+#include "tix/classify.h"
 #include "tix/extract.h"
 #include "tix/feed.h"
 #include "tix/store.h"
@@ -28,6 +29,10 @@ typedef struct {
     const char *password;    /* for encrypted archives; "infected" is always
                                 tried */
     int64_t now;             /* ingest time; 0: tix_time_now() */
+    /* Samples are classified with these rules and their families' config
+     * extractors run; NULL: not classified. A sample already stored is
+     * classified again: new rules and fixed extractors reach old samples. */
+    const tix_rules *rules;
 } tix_ingest_opts;
 
 typedef struct {
@@ -37,6 +42,9 @@ typedef struct {
     uint64_t records, observations, observables_new, evidence;
     uint64_t relationships, objects;
     uint64_t resolutions;     /* passive-DNS records stored (new or merged) */
+    uint64_t classified;      /* samples some rule named a family of */
+    uint64_t configs, config_failures; /* extractors that read a new config / failed */
+    uint64_t c2;              /* C&C endpoints stored from new configs */
     uint64_t skipped, unmapped;
     tix_feed_reason reasons[TIX_FEED_REASONS];
     size_t nreasons;

@@ -131,6 +131,8 @@ typedef struct {
     const char *place;     /* record locator in JSON inputs; may be NULL */
     unsigned flags;        /* TIX_EV_* */
     int64_t ingested;
+    const char *extractor; /* config extractor and its version that read it
+                              from the sample ("plumloader-rc4 1.2"), or NULL */
 } tix_evidence;
 
 typedef struct {
@@ -390,6 +392,74 @@ tix_err tix_store_shared_hosts(tix_store *s, int64_t since, uint64_t threshold,
  * when unset; *out is the caller's to free. */
 tix_err tix_store_setting_get(tix_store *s, const char *name, char **out, tix_diag *d);
 tix_err tix_store_setting_set(tix_store *s, const char *name, const char *value,
+                              tix_diag *d);
+
+/* ---- classification: rule files, families, configurations ------------- */
+
+/* A YARA rule file as added; its name is the namespace of its rules. */
+typedef struct {
+    const char *name;
+    uint8_t sha256[32];
+    const char *text;        /* NULL when listed without text */
+    size_t len;
+    uint32_t rules;          /* rules it holds */
+    int64_t added;
+} tix_rule_file_rec;
+/* Store a rule file by name; *changed false when the same text was there. */
+tix_err tix_store_rule_file_put(tix_store *s, const tix_rule_file_rec *r, bool *changed,
+                                tix_diag *d);
+tix_err tix_store_rule_file_rm(tix_store *s, const char *name, bool *removed,
+                               tix_diag *d);
+typedef int (*tix_rule_file_fn)(void *ud, const tix_rule_file_rec *r);
+/* In name order; with_text false leaves text NULL. */
+tix_err tix_store_rule_file_each(tix_store *s, bool with_text, tix_rule_file_fn fn,
+                                 void *ud, tix_diag *d);
+/* The compiled rule set (one per store), tied to the engine's version;
+ * get: *blob NULL when none is stored; *engine and *blob are the caller's. */
+tix_err tix_store_rule_set_put(tix_store *s, const char *engine, const void *blob,
+                               size_t len, tix_diag *d);
+tix_err tix_store_rule_set_get(tix_store *s, char **engine, void **blob, size_t *len,
+                               tix_diag *d);
+
+/* A family a sample's rules name; adding it again changes nothing. */
+tix_err tix_store_sample_family_add(tix_store *s, int64_t sample_id, const char *family,
+                                    const char *rule, tix_diag *d);
+typedef int (*tix_sample_family_fn)(void *ud, const char *family, const char *rule);
+tix_err tix_store_sample_family_each(tix_store *s, int64_t sample_id,
+                                     tix_sample_family_fn fn, void *ud, tix_diag *d);
+
+/* A configuration read from a sample, unique per (sample, extractor,
+ * extractor version): a fixed extractor adds its reading beside the old. */
+typedef struct {
+    int64_t sample_id;
+    const char *family, *extractor, *extractor_version;
+    const char *build, *campaign; /* may be "" */
+    const char *json;             /* the whole configuration */
+    int64_t extracted;
+} tix_config_rec;
+tix_err tix_store_config_put(tix_store *s, const tix_config_rec *c, bool *created,
+                             tix_diag *d);
+typedef int (*tix_config_rec_fn)(void *ud, const tix_config_rec *c);
+tix_err tix_store_config_each(tix_store *s, int64_t sample_id, tix_config_rec_fn fn,
+                              void *ud, tix_diag *d);
+
+/* An observable with evidence naming a family, summed over that evidence
+ * only: what a takedown list is made of. */
+typedef struct {
+    tix_obs_rec obs;
+    const char *ports;       /* distinct ports, ascending, comma separated; "" */
+    int64_t first_seen, last_seen;
+    uint32_t n_samples;      /* distinct samples whose configs name it */
+    uint32_t n_sources;
+    const char *sources;     /* their names, comma separated, in name order */
+    const char *extractors;  /* config extractors that read it; "" */
+} tix_family_obs;
+typedef int (*tix_family_obs_fn)(void *ud, const tix_family_obs *r);
+/* Observables of the given types (TIX_OBS_BIT mask; 0: all) with evidence
+ * whose family is `family` (case-insensitive) last seen at or after since,
+ * in (type, value) order. */
+tix_err tix_store_family_each(tix_store *s, const char *family, int64_t since,
+                              uint32_t types, tix_family_obs_fn fn, void *ud,
                               tix_diag *d);
 
 /* Confidence of an observable from its support: for each source, the best

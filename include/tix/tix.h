@@ -15,5 +15,6 @@
 #include "tix/vet.h"
 #include "tix/enrich.h"
 #include "tix/match.h"
+#include "tix/classify.h"
 
 #endif

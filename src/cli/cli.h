@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "ingest/file.h"
 #include "tix/tix.h"
 
 struct tix_cmd {
@@ -37,6 +38,13 @@ int cli_open_store(const char *cmd, unsigned flags, tix_store **out);
  * report "WHAT, but vetting failed: ..." and return -1. */
 int cli_vet(const char *cmd, tix_store *s, bool all, const char *what);
 
+/* Rules to classify with: the files of --rules (bad ones reported and
+ * skipped), else the store's set if there is a store, else the built-in
+ * rules. On failure report and return -1. */
+int cli_classify_rules(const char *cmd, char **rule_args, size_t n, tix_rules **out);
+/* The files at or below each argument, in name order. */
+int cli_classify_paths(const char *cmd, char **args, size_t n, in_paths *out);
+
 int cmd_extract(int argc, char **argv);
 int cmd_id(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -49,5 +57,9 @@ int cmd_match(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_vet(int argc, char **argv);
 int cmd_enrich(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_extractors(int argc, char **argv);
+int cmd_takedown(int argc, char **argv);
 
 #endif

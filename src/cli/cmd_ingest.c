@@ -47,6 +47,14 @@ static void print_stats(const char *name, const tix_ingest_stats *st, bool sampl
         count(false, st->samples_new, "new sample", "new samples");
         count(false, st->samples_known, "already known", "already known");
         count(false, st->evidence, "evidence row", "evidence rows");
+        if (st->classified)
+            count(false, st->classified, "classified", "classified");
+        if (st->configs) {
+            count(false, st->configs, "config read", "configs read");
+            printf(" (%llu C&C)", (unsigned long long)st->c2);
+        }
+        if (st->config_failures)
+            count(false, st->config_failures, "config not read", "configs not read");
     } else if (st->resolutions) {
         count(true, st->records, "record", "records");
         count(false, st->resolutions, "resolution", "resolutions");
@@ -231,11 +239,15 @@ int cmd_ingest(int argc, char **argv)
     tix_diag d = TIX_DIAG_INIT;
     int status = 0;
     uint64_t new_obs = 0, new_dns = 0;
-    if (samples && tix_extractor_new(&ex, 0, &d) != TIX_EOK) {
+    tix_rules *rules = NULL;
+    if (samples && (tix_extractor_new(&ex, 0, &d) != TIX_EOK ||
+                    tix_rules_from_store(s, &rules, &d) != TIX_EOK)) {
         cli_error("ingest", "%s", d.msg);
+        tix_extractor_free(ex);
         tix_store_close(s);
         return 1;
     }
+    a.o.rules = rules;
     for (int i = first; i < argc; i++) {
         tix_ingest_stats st;
         memset(&st, 0, sizeof st);
@@ -266,6 +278,7 @@ int cmd_ingest(int argc, char **argv)
     if (!a.no_vet && after_ingest(s, new_obs > 0, new_dns > 0))
         status = 1;
     tix_extractor_free(ex);
+    tix_rules_free(rules);
     tix_store_close(s);
     if (fflush(stdout) != 0)
         status = 1;

@@ -80,6 +80,8 @@ static int on_evidence(void *ud, const tix_evidence_rec *r)
             json_str(b, "family", e->family, true);
         if (e->tags)
             json_str(b, "tags", e->tags, true);
+        if (e->extractor)
+            json_str(b, "extractor", e->extractor, true);
         tix_buf_addf(b, ",\"context_only\":%s,\"defanged\":%s,\"utf16le\":%s}",
                      e->flags & TIX_EV_CONTEXT ? "true" : "false",
                      e->flags & TIX_EV_DEFANGED ? "true" : "false",
@@ -117,6 +119,8 @@ static int on_evidence(void *ud, const tix_evidence_rec *r)
         tix_buf_addf(b, "  family %s", e->family);
     if (e->tags)
         tix_buf_addf(b, "  tags %s", e->tags);
+    if (e->extractor)
+        tix_buf_addf(b, "  config extractor %s", e->extractor);
     tix_buf_addf(b, "  confidence %d  tlp:%s%s\n", e->confidence, tix_tlp_name(e->tlp),
                  e->flags & TIX_EV_CONTEXT ? "  context only" : "");
     return 0;
@@ -399,6 +403,55 @@ static int show_observable(show_ctx *c, const tix_obs_rec *r0)
     return 0;
 }
 
+static int on_family(void *ud, const char *family, const char *rule)
+{
+    show_ctx *c = ud;
+    if (c->json) {
+        tix_buf_adds(&c->out, c->n++ ? ",{" : "{");
+        json_str(&c->out, "family", family, false);
+        json_str(&c->out, "rule", rule, true);
+        tix_buf_addc(&c->out, '}');
+    } else {
+        tix_buf_addf(&c->out, "%s%s (rule %s)", c->n++ ? ", " : "", family, rule);
+    }
+    return 0;
+}
+
+static int on_config(void *ud, const tix_config_rec *k)
+{
+    show_ctx *c = ud;
+    if (c->json) {
+        tix_buf_adds(&c->out, c->n++ ? "," : "");
+        tix_buf_adds(&c->out, k->json);
+    } else {
+        tix_buf_addf(&c->out, "  %s %s: build %s, campaign %s\n    %s\n", k->extractor,
+                     k->extractor_version, *k->build ? k->build : "?",
+                     *k->campaign ? k->campaign : "?", k->json);
+    }
+    return 0;
+}
+
+/* A sample's families and the configurations read from it. */
+static tix_err sample_classes(show_ctx *c, int64_t id, tix_diag *d)
+{
+    tix_buf *b = &c->out;
+    c->n = 0;
+    tix_buf_adds(b, c->json ? ",\"families\":[" : "  families    ");
+    tix_err e = tix_store_sample_family_each(c->s, id, on_family, c, d);
+    if (!c->json && c->n == 0)
+        tix_buf_adds(b, "-");
+    tix_buf_adds(b, c->json ? "],\"configs\":[" : "\n");
+    c->n = 0;
+    if (!e && !c->json)
+        tix_buf_adds(b, "configurations\n");
+    if (!e)
+        e = tix_store_config_each(c->s, id, on_config, c, d);
+    if (!c->json && c->n == 0)
+        tix_buf_adds(b, "  -\n");
+    tix_buf_adds(b, c->json ? "]" : "");
+    return e;
+}
+
 static int show_sample(show_ctx *c, const tix_sample *smp0)
 {
     char sha256[65], sha1[41], md5[33], name[1024], type[512], mime[128];
@@ -420,15 +473,20 @@ static int show_sample(show_ctx *c, const tix_sample *smp0)
         json_str(b, "file_type", type, true);
         json_str(b, "mime", mime, true);
         json_time(b, "first_seen", smp.first_seen);
-        tix_buf_adds(b, "},\"found\":[");
+        tix_buf_adds(b, "}");
     } else {
         tix_buf_addf(b, "sample %s\n  sha1        %s\n  md5         %s\n  size        %llu\n"
                         "  name        %s\n  type        %s\n  mime        %s\n  first seen  ",
                      sha256, sha1, md5, (unsigned long long)smp.size, name, type, mime);
         tstamp(b, smp.first_seen);
-        tix_buf_adds(b, "\nindicators found\n");
+        tix_buf_addc(b, '\n');
     }
     tix_diag d = TIX_DIAG_INIT;
+    if (sample_classes(c, smp.id, &d) != TIX_EOK) {
+        cli_error("show", "%s", d.msg);
+        return 1;
+    }
+    tix_buf_adds(b, c->json ? ",\"found\":[" : "indicators found\n");
     c->n = 0;
     c->by_sample = true;
     if (tix_store_sample_evidence_each(c->s, smp.id, on_evidence, c, &d) != TIX_EOK) {

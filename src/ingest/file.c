@@ -1,13 +1,16 @@
 /* file.c - inputs are mapped (files) or read whole (pipes). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "ingest/file.h"
 
 /* Feed files are read whole; beyond this they are not feeds. */
@@ -97,4 +100,64 @@ void sha256_of(const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 32;
     EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+/* ---- the files below a path, in name order ---- */
+
+
+static tix_err collect(const char *path, int depth, in_paths *out, tix_diag *d)
+{
+    struct stat sb;
+    /* what the user named is followed; links found below it are not */
+    if ((depth == 0 ? stat(path, &sb) : lstat(path, &sb)) != 0)
+        return tix_diag_set(d, errno == ENOENT ? TIX_ENOTFOUND : TIX_EIO, "%s: %s", path,
+                            strerror(errno));
+    if (S_ISLNK(sb.st_mode))
+        return TIX_EOK; /* links below a directory are not followed */
+    if (S_ISDIR(sb.st_mode)) {
+        if (depth > 64)
+            return tix_diag_set(d, TIX_EINVAL, "%s: directories nested too deep", path);
+        struct dirent **names;
+        int n = scandir(path, &names, NULL, alphasort);
+        if (n < 0)
+            return tix_diag_set(d, TIX_EIO, "%s: %s", path, strerror(errno));
+        tix_err e = TIX_EOK;
+        size_t pl = strlen(path);
+        for (int i = 0; i < n; i++) {
+            const char *nm = names[i]->d_name;
+            if (!e && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
+                char *child = malloc(pl + strlen(nm) + 2);
+                if (!child) {
+                    e = tix_diag_set(d, TIX_ENOMEM, "out of memory");
+                } else {
+                    sprintf(child, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", nm);
+                    e = collect(child, depth + 1, out, d);
+                    free(child);
+                }
+            }
+            free(names[i]);
+        }
+        free(names);
+        return e;
+    }
+    if (depth > 0 && !S_ISREG(sb.st_mode))
+        return TIX_EOK; /* devices, sockets and fifos below a directory */
+    if (tix__grow(&out->v, &out->cap, out->n, sizeof *out->v, 64) != 0 ||
+        !(out->v[out->n] = strdup(path)))
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    out->n++;
+    return TIX_EOK;
+}
+
+tix_err in_paths_collect(const char *path, in_paths *out, tix_diag *d)
+{
+    return collect(path, 0, out, d);
+}
+
+void in_paths_free(in_paths *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof *p);
 }

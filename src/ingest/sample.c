@@ -21,6 +21,7 @@
 
 #include "core/grow.h"
 #include "core/hex.h"
+#include "ingest/classified.h"
 #include "ingest/file.h"
 #include "ingest/sink.h"
 #include "tix/hash.h"
@@ -59,12 +60,14 @@ typedef struct {
     uint32_t *index;       /* open addressing into hits: 0 empty, else i+1 */
     size_t index_cap;
     tix_buf vals;
+    classified cls;
 } prep;
 
 /* What a preparing thread owns. */
 typedef struct {
     magic_t magic_desc, magic_mime;
     tix_scan *scan;
+    tix_classifier *cls;   /* NULL: samples are not classified */
     prep *cur;             /* the sample on_hit folds into */
 } worker;
 
@@ -129,6 +132,7 @@ static void prep_free(prep *p)
     free(p->hits);
     free(p->index);
     tix_buf_free(&p->vals);
+    classified_free(&p->cls);
     memset(p, 0, sizeof *p);
 }
 
@@ -211,6 +215,19 @@ static void prepare_bytes(worker *w, prep *p, const char *data, size_t len)
         tix_diag_set(&p->diag, p->err, "%s: out of memory", p->name);
     else if (e)
         p->err = e;
+    if (p->err || !w->cls)
+        return;
+    tix_classification *res;
+    tix_diag why = TIX_DIAG_INIT;
+    e = tix_classify(w->cls, (const uint8_t *)data, len, &res, &why);
+    if (e == TIX_ENOMEM || classified_take(&p->cls, res) != 0) {
+        p->err = tix_diag_set(&p->diag, TIX_ENOMEM, "%s: out of memory", p->name);
+    } else if (e) {
+        /* a scan that gave up leaves the sample stored, unclassified */
+        classified_free(&p->cls);
+        if (!(p->cls.why = strdup(why.msg)))
+            p->err = tix_diag_set(&p->diag, TIX_ENOMEM, "%s: out of memory", p->name);
+    }
 }
 
 /* Read and prepare the file at p->name; archives are only recognised. */
@@ -229,10 +246,13 @@ static void prepare_file(worker *w, prep *p)
     in_file_close(&f);
 }
 
-static tix_err worker_init(worker *w, const tix_extractor *ex, tix_diag *d)
+static tix_err worker_init(worker *w, const tix_extractor *ex, const tix_rules *rules,
+                           tix_diag *d)
 {
     memset(w, 0, sizeof *w);
     tix_err e = tix_scan_new(&w->scan, ex, on_hit, w, d);
+    if (!e && rules)
+        e = tix_classifier_new(rules, &w->cls, d);
     if (e)
         return e;
     /* compressed files are typed as what they are, not opened */
@@ -250,6 +270,7 @@ static tix_err worker_init(worker *w, const tix_extractor *ex, tix_diag *d)
 static void worker_free(worker *w)
 {
     tix_scan_free(w->scan);
+    tix_classifier_free(w->cls);
     if (w->magic_desc)
         magic_close(w->magic_desc);
     if (w->magic_mime)
@@ -272,14 +293,19 @@ static tix_err store_prepared(sample_ctx *c, prep *p, int64_t document_id, tix_d
     tix_err e = tix_store_sample_put(c->s, &smp, &created, d);
     if (e)
         return e;
+    char hex[65], id[TIX_STIX_ID_MAX];
+    tix__hex_encode(p->sha256, 32, hex);
     if (!created) {
         c->st->samples_known++;
-        return TIX_EOK;
+        if ((e = tix_obs_stix_id(TIX_OBS_SHA256, hex, 64, id, d)))
+            return e;
+        c->k.sample_id = smp.id;
+        e = classified_store(&c->k, p->name, &p->cls, smp.id, id, d);
+        c->k.sample_id = 0;
+        return e;
     }
     c->st->samples_new++;
 
-    char hex[65], id[TIX_STIX_ID_MAX];
-    tix__hex_encode(p->sha256, 32, hex);
     c->k.sample_id = smp.id;
     tix_obs_in self = {.type = TIX_OBS_SHA256, .value = hex, .value_len = 64,
                        .confidence = -1, .tlp = TIX_TLP_UNSET};
@@ -290,11 +316,14 @@ static tix_err store_prepared(sample_ctx *c, prep *p, int64_t document_id, tix_d
                         .value_len = h->value_len, .confidence = -1,
                         .tlp = TIX_TLP_UNSET};
         tix_diag why = TIX_DIAG_INIT;
-        e = store_sink_observe_at(&c->k, &o, h->offset, h->count, h->flags, id, &why);
+        char hid[TIX_STIX_ID_MAX];
+        e = store_sink_observe_at(&c->k, &o, h->offset, h->count, h->flags, hid, &why);
         if (e)
             tix_diag_set(d, e, "%s: offset %lld: %s", p->name, (long long)h->offset,
                          why.msg);
     }
+    if (!e)
+        e = classified_store(&c->k, p->name, &p->cls, smp.id, id, d);
     c->k.sample_id = 0;
     return e;
 }
@@ -483,62 +512,11 @@ static tix_err file_failed(sample_ctx *c, tix_err e, const tix_diag *why, tix_di
     return tix_diag_set(d, e, "%s", why->msg);
 }
 
-/* ---- the files below a path, in name order ---- */
-
-typedef struct {
-    char **v;
-    size_t n, cap;
-} path_list;
-
-static tix_err collect(const char *path, int depth, path_list *out, tix_diag *d)
-{
-    struct stat sb;
-    /* what the user named is followed; links found below it are not */
-    if ((depth == 0 ? stat(path, &sb) : lstat(path, &sb)) != 0)
-        return tix_diag_set(d, errno == ENOENT ? TIX_ENOTFOUND : TIX_EIO, "%s: %s", path,
-                            strerror(errno));
-    if (S_ISLNK(sb.st_mode))
-        return TIX_EOK; /* links below a directory are not followed */
-    if (S_ISDIR(sb.st_mode)) {
-        if (depth > 64)
-            return tix_diag_set(d, TIX_EINVAL, "%s: directories nested too deep", path);
-        struct dirent **names;
-        int n = scandir(path, &names, NULL, alphasort);
-        if (n < 0)
-            return tix_diag_set(d, TIX_EIO, "%s: %s", path, strerror(errno));
-        tix_err e = TIX_EOK;
-        size_t pl = strlen(path);
-        for (int i = 0; i < n; i++) {
-            const char *nm = names[i]->d_name;
-            if (!e && strcmp(nm, ".") != 0 && strcmp(nm, "..") != 0) {
-                char *child = malloc(pl + strlen(nm) + 2);
-                if (!child) {
-                    e = tix_diag_set(d, TIX_ENOMEM, "out of memory");
-                } else {
-                    sprintf(child, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", nm);
-                    e = collect(child, depth + 1, out, d);
-                    free(child);
-                }
-            }
-            free(names[i]);
-        }
-        free(names);
-        return e;
-    }
-    if (depth > 0 && !S_ISREG(sb.st_mode))
-        return TIX_EOK; /* devices, sockets and fifos below a directory */
-    if (tix__grow(&out->v, &out->cap, out->n, sizeof *out->v, 64) != 0 ||
-        !(out->v[out->n] = strdup(path)))
-        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
-    out->n++;
-    return TIX_EOK;
-}
-
 /* ---- the pipeline ---- */
 
 typedef struct {
     sample_ctx *c;
-    path_list *paths;
+    in_paths *paths;
     prep *slots;           /* ring of nslots, slot i % nslots holds file i */
     bool *ready;
     size_t nslots;
@@ -555,7 +533,7 @@ static void *work(void *arg)
     pipeline *pl = arg;
     worker w;
     tix_diag d = TIX_DIAG_INIT;
-    tix_err init = worker_init(&w, pl->ex, &d);
+    tix_err init = worker_init(&w, pl->ex, pl->c->o->rules, &d);
     for (;;) {
         pthread_mutex_lock(&pl->mu);
         while (!pl->stop && pl->next < pl->paths->n && pl->next >= pl->stored + pl->nslots)
@@ -596,7 +574,7 @@ static int worker_count(size_t files)
     return files < (size_t)n ? (int)files : (int)n;
 }
 
-static tix_err run_pipeline(sample_ctx *c, path_list *paths, tix_diag *d)
+static tix_err run_pipeline(sample_ctx *c, in_paths *paths, tix_diag *d)
 {
     int nw = worker_count(paths->n);
     pipeline pl = {.c = c, .paths = paths, .ex = c->ex};
@@ -662,7 +640,7 @@ tix_err tix_ingest_samples(tix_store *s, const tix_ingest_opts *o, const tix_ext
     c.now = o->now ? o->now : tix_time_now();
     store_sink_init(&c.k, s, o, st, c.now);
     c.k.tlp = o->tlp != TIX_TLP_UNSET ? o->tlp : TIX_TLP_AMBER;
-    path_list paths = {0};
+    in_paths paths = {0};
     tix_err e;
     /* The source is only checked here: it is made in the transaction of
      * the first file stored, so that an ingest that stores nothing leaves
@@ -675,7 +653,7 @@ tix_err tix_ingest_samples(tix_store *s, const tix_ingest_opts *o, const tix_ext
     tix_store_rollback(s);
     if (e)
         goto out;
-    if ((e = worker_init(&c.self, ex, d)) || (e = collect(path, 0, &paths, d)))
+    if ((e = worker_init(&c.self, ex, o->rules, d)) || (e = in_paths_collect(path, &paths, d)))
         goto out;
     if (paths.n == 1) {
         prep p = {0};
@@ -693,9 +671,7 @@ tix_err tix_ingest_samples(tix_store *s, const tix_ingest_opts *o, const tix_ext
         e = run_pipeline(&c, &paths, d);
     }
 out:
-    for (size_t i = 0; i < paths.n; i++)
-        free(paths.v[i]);
-    free(paths.v);
+    in_paths_free(&paths);
     worker_free(&c.self);
     store_sink_free(&c.k);
     return e;

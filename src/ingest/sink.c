@@ -175,6 +175,7 @@ tix_err store_sink_observe_at(store_sink *k, const tix_obs_in *o, int64_t offset
         .place = o->where,
         .flags = flags,
         .ingested = k->now,
+        .extractor = k->extractor,
     };
     if ((e = tix_store_evidence_add(k->s, &ev, d)))
         return e;

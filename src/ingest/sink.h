@@ -17,6 +17,8 @@ typedef struct {
     int64_t source_id;      /* the ingest's own source */
     int64_t document_id;    /* 0: none */
     int64_t sample_id;      /* 0: not a sample */
+    const char *extractor;  /* "name version" of the config extractor whose
+                               findings are being stored; NULL: none */
     tix_tlp tlp;            /* default for unmarked records */
     int64_t now;
     tix_buf canon, host;

@@ -75,6 +75,26 @@ struct store_ops {
                             tix_shared_host_fn fn, void *ud, tix_diag *d);
     tix_err (*setting_get)(tix_store *s, const char *name, char **out, tix_diag *d);
     tix_err (*setting_set)(tix_store *s, const char *name, const char *value, tix_diag *d);
+
+    /* classification */
+    tix_err (*rule_file_put)(tix_store *s, const tix_rule_file_rec *r, bool *changed,
+                             tix_diag *d);
+    tix_err (*rule_file_rm)(tix_store *s, const char *name, bool *removed, tix_diag *d);
+    tix_err (*rule_file_each)(tix_store *s, bool with_text, tix_rule_file_fn fn, void *ud,
+                              tix_diag *d);
+    tix_err (*rule_set_put)(tix_store *s, const char *engine, const void *blob, size_t len,
+                            tix_diag *d);
+    tix_err (*rule_set_get)(tix_store *s, char **engine, void **blob, size_t *len,
+                            tix_diag *d);
+    tix_err (*sample_family_add)(tix_store *s, int64_t sample_id, const char *family,
+                                 const char *rule, tix_diag *d);
+    tix_err (*sample_family_each)(tix_store *s, int64_t sample_id, tix_sample_family_fn fn,
+                                  void *ud, tix_diag *d);
+    tix_err (*config_put)(tix_store *s, const tix_config_rec *c, bool *created, tix_diag *d);
+    tix_err (*config_each)(tix_store *s, int64_t sample_id, tix_config_rec_fn fn, void *ud,
+                           tix_diag *d);
+    tix_err (*family_each)(tix_store *s, const char *family, int64_t since, uint32_t types,
+                           tix_family_obs_fn fn, void *ud, tix_diag *d);
 };
 
 struct tix_store {

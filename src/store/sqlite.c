@@ -16,24 +16,12 @@
 
 
 #define SAMPLE_COLS "id,sha256,sha1,md5,size,name,file_type,mime,first_seen,source_id,document_id"
-#define OBS_COLS "id,type,value,uuid,first_seen,last_seen,n_evidence,n_sources,confidence"
-/* 0 clear, 1 warn, 2 blocked: the strongest verdict of observable o */
-/* (a collateral flag warns too; tix_verdict_blocks is the rule) */
-#define TIX__STR2(x) #x
-#define TIX__STR(x) TIX__STR2(x)
-#define TIX_LIST_KIND_BENIGN_VALUE 8
-_Static_assert(TIX_LIST_KIND_BENIGN == TIX_LIST_KIND_BENIGN_VALUE, "status SQL");
-#define OBS_STATUS                                                                   \
-    "max((SELECT coalesce(max(CASE WHEN l.policy=0 AND NOT (v.on_host AND l.kind="   \
-    TIX__STR(TIX_LIST_KIND_BENIGN_VALUE) ") THEN 2 ELSE 1 END),0) FROM "             \
-    "verdict v JOIN vlist l ON l.id=v.list_id WHERE v.observable_id=o.id),"           \
-    "EXISTS(SELECT 1 FROM flag f WHERE f.observable_id=o.id))"
 #define EV_SELECT                                                                    \
     "SELECT e.observable_id,e.source_id,e.sample_id,e.document_id,e.line,e.offset,"  \
     "e.count,e.first_seen,e.last_seen,e.confidence,e.tlp,e.port,e.family,e.tags,"    \
     "e.place,e.flags,e.ingested,s.name,d.name,"                                   \
     "CASE WHEN sa.sha256 IS NULL THEN NULL ELSE lower(hex(sa.sha256)) END,sa.name,"        \
-    "o.type,o.value FROM evidence e JOIN source s ON s.id=e.source_id "              \
+    "o.type,o.value,e.extractor FROM evidence e JOIN source s ON s.id=e.source_id "  \
     "JOIN observable o ON o.id=e.observable_id "                                     \
     "LEFT JOIN document d ON d.id=e.document_id "                                    \
     "LEFT JOIN sample sa ON sa.id=e.sample_id "
@@ -67,7 +55,7 @@ static const char *const sql[ST_COUNT] = {
                    "n_evidence=n_evidence+?3,n_sources=?4,confidence=?5 WHERE id=?6",
     [ST_EV_INS] = "INSERT INTO evidence(observable_id,source_id,sample_id,document_id,"
                   "line,offset,count,first_seen,last_seen,confidence,tlp,port,family,"
-                  "tags,place,flags,ingested,id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  "tags,place,flags,ingested,id,extractor) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_EV_MAXID] = "SELECT value FROM counter WHERE name='evidence'",
     [ST_EV_SETID] = "UPDATE counter SET value=? WHERE name='evidence'",
     [ST_EV_BY_OBS] = EV_SELECT "WHERE e.observable_id=? ORDER BY e.first_seen,e.id",
@@ -421,6 +409,7 @@ static tix_err write_evidence(sq_store *q, tix_diag *d)
         sqlite3_bind_int(st, 16, (int)r->flags);
         sqlite3_bind_int64(st, 17, r->ingested);
         sqlite3_bind_int64(st, 18, r->id);
+        bind_str(q, st, 19, r->extractor);
         tix_err e = step_done(q, st, d, "adding evidence");
         if (e)
             return e;
@@ -489,7 +478,7 @@ static tix_err recompute(sq_store *q, int64_t obs, int *conf, uint32_t *nsrc,
     return TIX_EOK;
 }
 
-static tix_err flush(sq_store *q, tix_diag *d)
+tix_err sq_flush(sq_store *q, tix_diag *d)
 {
     sqlite3_stmt *ou = stmt(q, ST_OBS_UPD, d);
     if (!ou)
@@ -572,7 +561,7 @@ static tix_err flush(sq_store *q, tix_diag *d)
 static tix_err sq_commit(tix_store *s, tix_diag *d)
 {
     sq_store *q = (sq_store *)s;
-    tix_err e = flush(q, d);
+    tix_err e = sq_flush(q, d);
     if (e)
         return e;
     if (q->next_ev != q->first_ev) {
@@ -667,7 +656,7 @@ static tix_err sq_source_set(tix_store *s, const char *name, tix_source_kind kin
         return e;
     memset(q->trust_src, 0, sizeof q->trust_src);
     /* Every observable this source supports gets its confidence again. */
-    if ((e = flush(q, d)))
+    if ((e = sq_flush(q, d)))
         return e;
     sqlite3_stmt *ids = stmt(q, ST_SRC_OBS, d), *ou = stmt(q, ST_OBS_UPD, d);
     if (!ids || !ou)
@@ -867,7 +856,7 @@ static tix_err sq_observable_put(tix_store *s, tix_obs_type type, const char *va
     if (created)
         *created = true;
     if (q->pend_len >= FLUSH_AT)
-        return flush(q, d);
+        return sq_flush(q, d);
     return TIX_EOK;
 }
 
@@ -892,7 +881,8 @@ static tix_err sq_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d
         .doc = ev->document_id, .id = q->next_ev, .offset = ev->offset,
         .first = first, .last = last, .ingested = ev->ingested, .line = ev->line,
         .family = keep_str(q, ev->family), .tags = keep_str(q, ev->tags),
-        .place = keep_str(q, ev->place), .count = ev->count ? ev->count : 1,
+        .place = keep_str(q, ev->place), .extractor = keep_str(q, ev->extractor),
+        .count = ev->count ? ev->count : 1,
         .flags = ev->flags, .conf = ev->confidence,
         .tlp = ev->tlp < 0 ? TIX_TLP_AMBER : ev->tlp, .port = ev->port,
     };
@@ -937,7 +927,7 @@ static tix_err sq_evidence_add(tix_store *s, const tix_evidence *ev, tix_diag *d
     if (eff > o->conf)
         o->conf = eff;
     if (q->sup.len >= FLUSH_AT || q->obs.len >= FLUSH_AT || q->nevs >= FLUSH_AT)
-        return flush(q, d);
+        return sq_flush(q, d);
     return TIX_EOK;
 }
 
@@ -1001,7 +991,7 @@ static tix_err sq_source_each(tix_store *s, tix_source_fn fn, void *ud, tix_diag
     return e;
 }
 
-static void read_obs(sqlite3_stmt *st, tix_obs_rec *r, const char *value)
+void sq_read_obs(sqlite3_stmt *st, tix_obs_rec *r, const char *value)
 {
     r->id = sqlite3_column_int64(st, 0);
     r->type = (tix_obs_type)sqlite3_column_int(st, 1);
@@ -1033,7 +1023,7 @@ static tix_err sq_observable_get(tix_store *s, uint32_t types, const uint8_t uui
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!(types & TIX_OBS_BIT(sqlite3_column_int(st, 1))))
             continue;
-        read_obs(st, out, hold(q, st, 2));
+        sq_read_obs(st, out, hold(q, st, 2));
         found = true;
         break;
     }
@@ -1099,7 +1089,7 @@ static tix_err sq_observable_each(tix_store *s, const tix_obs_filter *f, tix_obs
     tix_err e = TIX_EOK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         tix_obs_rec r;
-        read_obs(st, &r, (const char *)sqlite3_column_text(st, 2));
+        sq_read_obs(st, &r, (const char *)sqlite3_column_text(st, 2));
         if (fn(ud, &r)) {
             e = TIX_ESTOPPED;
             break;
@@ -1153,6 +1143,7 @@ static tix_err sq_evidence_each(tix_store *s, int64_t obs, int64_t sample,
         r.sample_name = col_text(st, 20);
         r.type = (tix_obs_type)sqlite3_column_int(st, 21);
         r.value = col_text(st, 22);
+        v->extractor = col_text(st, 23);
         if (fn(ud, &r)) {
             e = TIX_ESTOPPED;
             break;
@@ -1305,4 +1296,14 @@ static const struct store_ops sq_ops = {
     sq_shared_hosts,
     sq_setting_get,
     sq_setting_set,
+    sq_rule_file_put,
+    sq_rule_file_rm,
+    sq_rule_file_each,
+    sq_rule_set_put,
+    sq_rule_set_get,
+    sq_sample_family_add,
+    sq_sample_family_each,
+    sq_config_put,
+    sq_config_each,
+    sq_family_each,
 };

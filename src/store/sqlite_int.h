@@ -8,6 +8,19 @@
 #include "store/backend.h"
 #include "store/touched.h"
 
+#define OBS_COLS "id,type,value,uuid,first_seen,last_seen,n_evidence,n_sources,confidence"
+/* 0 clear, 1 warn, 2 blocked: the strongest verdict of observable o */
+/* (a collateral flag warns too; tix_verdict_blocks is the rule) */
+#define TIX__STR2(x) #x
+#define TIX__STR(x) TIX__STR2(x)
+#define TIX_LIST_KIND_BENIGN_VALUE 8
+_Static_assert(TIX_LIST_KIND_BENIGN == TIX_LIST_KIND_BENIGN_VALUE, "status SQL");
+#define OBS_STATUS                                                                   \
+    "max((SELECT coalesce(max(CASE WHEN l.policy=0 AND NOT (v.on_host AND l.kind="   \
+    TIX__STR(TIX_LIST_KIND_BENIGN_VALUE) ") THEN 2 ELSE 1 END),0) FROM "             \
+    "verdict v JOIN vlist l ON l.id=v.list_id WHERE v.observable_id=o.id),"           \
+    "EXISTS(SELECT 1 FROM flag f WHERE f.observable_id=o.id))"
+
 /* sqlite.c's statements */
 enum {
     ST_SRC_GET, ST_SRC_INS, ST_SRC_SET, ST_SRC_ALL, ST_SRC_TRUST, ST_SRC_OBS,
@@ -21,7 +34,8 @@ enum {
     ST_COUNT
 };
 
-enum { SQV_SLOTS = 40 };
+/* statement slots: sqlite_vet.c's from 0, sqlite_classify.c's from SQC_FIRST */
+enum { SQV_SLOTS = 64, SQC_FIRST = 40 };
 
 /* Fold this many (observable, source) pairs before writing them out. */
 #define FLUSH_AT 262144
@@ -41,7 +55,7 @@ typedef struct {
 typedef struct {
     int64_t obs, src, sample, doc, id, offset, first, last, ingested;
     uint64_t line;
-    int64_t family, tags, place;
+    int64_t family, tags, place, extractor;
     uint32_t count, flags;
     int conf, tlp, port;
 } ev_row;
@@ -106,6 +120,31 @@ tix_err sq_setting_set(tix_store *s, const char *name, const char *value, tix_di
 
 /* The statement for slot i of sqlite_vet.c, prepared on first use. */
 sqlite3_stmt *sqv_stmt(sq_store *q, int i, const char *sql, tix_diag *d);
+
+/* A row of OBS_COLS (then OBS_STATUS, if selected) into r. */
+void sq_read_obs(sqlite3_stmt *st, tix_obs_rec *r, const char *value);
+/* Write out what is buffered (pending observables and evidence). */
+tix_err sq_flush(sq_store *q, tix_diag *d);
+
+/* sqlite_classify.c */
+tix_err sq_rule_file_put(tix_store *s, const tix_rule_file_rec *r, bool *changed,
+                         tix_diag *d);
+tix_err sq_rule_file_rm(tix_store *s, const char *name, bool *removed, tix_diag *d);
+tix_err sq_rule_file_each(tix_store *s, bool with_text, tix_rule_file_fn fn, void *ud,
+                          tix_diag *d);
+tix_err sq_rule_set_put(tix_store *s, const char *engine, const void *blob, size_t len,
+                        tix_diag *d);
+tix_err sq_rule_set_get(tix_store *s, char **engine, void **blob, size_t *len,
+                        tix_diag *d);
+tix_err sq_sample_family_add(tix_store *s, int64_t sample_id, const char *family,
+                             const char *rule, tix_diag *d);
+tix_err sq_sample_family_each(tix_store *s, int64_t sample_id, tix_sample_family_fn fn,
+                              void *ud, tix_diag *d);
+tix_err sq_config_put(tix_store *s, const tix_config_rec *c, bool *created, tix_diag *d);
+tix_err sq_config_each(tix_store *s, int64_t sample_id, tix_config_rec_fn fn, void *ud,
+                       tix_diag *d);
+tix_err sq_family_each(tix_store *s, const char *family, int64_t since, uint32_t types,
+                       tix_family_obs_fn fn, void *ud, tix_diag *d);
 
 int sq_user_version(sqlite3 *db);
 tix_err sq_migrate(sqlite3 *db, const char *path, tix_diag *d);

@@ -154,6 +154,38 @@ static const char *const migrations[] = {
     "  UNIQUE (rrname, rrtype, rdata, source_id));"
     "CREATE INDEX resolution_rdata ON resolution(rdata, last_seen);"
     "CREATE TABLE setting(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+
+    /* 3: classification. A rule file's name is its rules' namespace; the
+     * compiled set is kept whole, tied to the libyara that wrote it. */
+    "ALTER TABLE evidence ADD COLUMN extractor TEXT;"
+    "CREATE TABLE rule_file("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  sha256 BLOB NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  rules INTEGER NOT NULL,"
+    "  added INTEGER NOT NULL);"
+    "CREATE TABLE rule_set("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  engine TEXT NOT NULL,"
+    "  blob BLOB NOT NULL);"
+    "CREATE TABLE sample_family("
+    "  sample_id INTEGER NOT NULL REFERENCES sample(id),"
+    "  family TEXT NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  PRIMARY KEY (sample_id, family, rule)) WITHOUT ROWID;"
+    "CREATE INDEX sample_family_family ON sample_family(family COLLATE NOCASE);"
+    "CREATE TABLE config("
+    "  id INTEGER PRIMARY KEY,"
+    "  sample_id INTEGER NOT NULL REFERENCES sample(id),"
+    "  family TEXT NOT NULL,"
+    "  extractor TEXT NOT NULL,"
+    "  extractor_version TEXT NOT NULL,"
+    "  build TEXT,"
+    "  campaign TEXT,"
+    "  json TEXT NOT NULL,"
+    "  extracted INTEGER NOT NULL,"
+    "  UNIQUE (sample_id, extractor, extractor_version));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

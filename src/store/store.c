@@ -522,3 +522,86 @@ tix_err tix_store_setting_set(tix_store *s, const char *name, const char *value,
         return e;
     return s->ops->setting_set(s, name, value ? value : "", d);
 }
+
+/* ---- classification ---- */
+
+tix_err tix_store_rule_file_put(tix_store *s, const tix_rule_file_rec *r, bool *changed,
+                                tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(r->name, "a rule file", d)))
+        return e;
+    if (!r->text)
+        return tix_diag_set(d, TIX_EINVAL, "%s: no rule text", r->name);
+    return s->ops->rule_file_put(s, r, changed, d);
+}
+
+tix_err tix_store_rule_file_rm(tix_store *s, const char *name, bool *removed, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(name, "a rule file", d)))
+        return e;
+    return s->ops->rule_file_rm(s, name, removed, d);
+}
+
+tix_err tix_store_rule_file_each(tix_store *s, bool with_text, tix_rule_file_fn fn,
+                                 void *ud, tix_diag *d)
+{
+    return s->ops->rule_file_each(s, with_text, fn, ud, d);
+}
+
+tix_err tix_store_rule_set_put(tix_store *s, const char *engine, const void *blob,
+                               size_t len, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(engine, "the rule engine", d)))
+        return e;
+    return s->ops->rule_set_put(s, engine, blob, len, d);
+}
+
+tix_err tix_store_rule_set_get(tix_store *s, char **engine, void **blob, size_t *len,
+                               tix_diag *d)
+{
+    return s->ops->rule_set_get(s, engine, blob, len, d);
+}
+
+tix_err tix_store_sample_family_add(tix_store *s, int64_t sample_id, const char *family,
+                                    const char *rule, tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(family, "a family", d)) || (e = need_name(rule, "a rule", d)))
+        return e;
+    return s->ops->sample_family_add(s, sample_id, family, rule, d);
+}
+
+tix_err tix_store_sample_family_each(tix_store *s, int64_t sample_id,
+                                     tix_sample_family_fn fn, void *ud, tix_diag *d)
+{
+    return s->ops->sample_family_each(s, sample_id, fn, ud, d);
+}
+
+tix_err tix_store_config_put(tix_store *s, const tix_config_rec *c, bool *created,
+                             tix_diag *d)
+{
+    tix_err e = need_txn(s, d);
+    if (e || (e = need_name(c->family, "a family", d)) ||
+        (e = need_name(c->extractor, "an extractor", d)))
+        return e;
+    return s->ops->config_put(s, c, created, d);
+}
+
+tix_err tix_store_config_each(tix_store *s, int64_t sample_id, tix_config_rec_fn fn,
+                              void *ud, tix_diag *d)
+{
+    return s->ops->config_each(s, sample_id, fn, ud, d);
+}
+
+tix_err tix_store_family_each(tix_store *s, const char *family, int64_t since,
+                              uint32_t types, tix_family_obs_fn fn, void *ud,
+                              tix_diag *d)
+{
+    tix_err e = need_name(family, "a family", d);
+    if (e)
+        return e;
+    return s->ops->family_each(s, family, since, types, fn, ud, d);
+}

@@ -16,5 +16,6 @@
 #include "tix/enrich.h"
 #include "tix/match.h"
 #include "tix/classify.h"
+#include "tix/takedown.h"
 
 #endif

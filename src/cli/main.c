@@ -89,6 +89,30 @@ static const struct tix_cmd commands[] = {
      "                 exported with the warning (kept across reloads)\n"
      "Built in: iana-ipv4-special, iana-ipv6-special, reserved-names, sinkhole.\n"
      "Every change re-vets the store.\n"},
+    {"rules", cmd_rules, "[list] | add FILE|DIR... | rm NAME",
+     "the YARA rules samples are classified with",
+     "  list           the stored rule files, and the built-in family rules\n"
+     "  add FILE|DIR   compile rule files (*.yar, *.yara below DIR) into the store;\n"
+     "                 a file that does not compile is reported FILE:LINE and\n"
+     "                 skipped (exit 1), the others are stored\n"
+     "  rm NAME        drop a stored file\n"
+     "A rule's family is its meta `family`, else its name. Ingest classifies\n"
+     "every sample with the stored set, compiled once.\n"},
+    {"classify", cmd_classify,
+     "[--rules FILE|DIR]... [--threads N] [--format text|jsonl] [--all] PATH...",
+     "families and C&C configurations of sample files, nothing stored",
+     "  --rules F      rule files to use (else the store's, else the built-in ones)\n"
+     "  --threads N    scanning threads (default: one per core)\n"
+     "  --format F     text (default): FILE<TAB>families<TAB>ns:rule,...[<TAB>config]\n"
+     "                 or jsonl with the whole configuration\n"
+     "  --all          also the files no rule matched\n"
+     "A summary (files, MB/s, files/s) goes to standard error.\n"},
+    {"extractors", cmd_extractors, "[list] | check [--rules F]... [--threads N] DIR...",
+     "the config extractors, and the drift report over a sample set",
+     "  list           family, extractor, version and the rule that triggers it\n"
+     "  check DIR...   run every extractor on every sample of its family: per\n"
+     "                 family and build, samples, configs read and failures, then\n"
+     "                 each failed file with the reason; exit 1 if any failed\n"},
     {"vet", cmd_vet, "[--window DAYS] [--shared-threshold N] | --check VALUE...",
      "vet every observable against the lists and passive DNS",
      "  --window DAYS  passive-DNS window for sinkholed names and shared hosts\n"
@@ -105,6 +129,21 @@ static const struct tix_cmd commands[] = {
      "  --constituencies FILE  CSV: match,name,country,email,kind (match: CIDR,\n"
      "                 ASN or country; kind: cert, police or hoster); kept\n"
      "Ingest enriches new observables by itself; 'tix enrich' recomputes all.\n"},
+    {"takedown", cmd_takedown,
+     "--family F [--since DATE] [--by agency|country] [--format text|csv|jsonl|stix]"
+     " [--out FILE]",
+     "the vetted list of a family's C&C servers, per agency or country",
+     "  --family F     the malware family, as samples' configs and feeds name it\n"
+     "                 (any case)\n"
+     "  --since DATE   only servers last seen (for the family) at or after DATE\n"
+     "  --by B         group by agency (default: the constituency responsible) or\n"
+     "                 by country\n"
+     "  --format F     text (default), csv, jsonl or stix (a STIX 2.1 bundle,\n"
+     "                 TLP-marked; blocked entries are not in it)\n"
+     "  --out FILE     write FILE (replaced whole) instead of standard output\n"
+     "Sinkholes, reserved addresses and whatever a block list matched are left\n"
+     "out and listed apart with the reasons. Exit status 1 when the store knows\n"
+     "no C&C server of the family.\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

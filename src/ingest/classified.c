@@ -53,8 +53,8 @@ static tix_err relate(store_sink *k, const char *file_id, const char *dst, tix_d
 }
 
 /* One C&C endpoint: its host, and its URL when it is reached over the web. */
-static tix_err store_c2(store_sink *k, const tix_config_extractor *x, const tix_c2 *c2,
-                        const char *file_id, tix_diag *d)
+static tix_err store_c2(store_sink *k, const char *name, const tix_config_extractor *x,
+                        const tix_c2 *c2, const char *file_id, tix_diag *d)
 {
     tix_buf canon = TIX_BUF_INIT(TIX_OBS_VALUE_MAX);
     tix_obs_type t;
@@ -62,7 +62,13 @@ static tix_err store_c2(store_sink *k, const tix_config_extractor *x, const tix_
     if (tix_obs_identify(c2->host, strlen(c2->host), &t, &canon, NULL) != TIX_EOK ||
         (t != TIX_OBS_IPV4 && t != TIX_OBS_IPV6 && t != TIX_OBS_DOMAIN)) {
         tix_buf_free(&canon);
-        return TIX_EOK; /* not a host tix can act on ("localhost", a bare word) */
+        /* not a host anyone can act on ("localhost", a bare word, an
+         * unknown top-level domain): said, not silently dropped */
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s: %s C&C %.256s not stored: not an IP address or a "
+                 "domain under a public suffix", name, x->family, c2->host);
+        note(k, msg);
+        return TIX_EOK;
     }
     char id[TIX_STIX_ID_MAX];
     tix_obs_in o = {.type = t, .value = canon.p, .value_len = canon.len,
@@ -141,7 +147,7 @@ tix_err classified_store(store_sink *k, const char *name, const classified *c,
     snprintf(by, sizeof by, "%s %s", x->name, x->version);
     k->extractor = by;
     for (size_t i = 0; !e && i < c->config->nc2; i++)
-        e = store_c2(k, x, &c->config->c2[i], file_id, d);
+        e = store_c2(k, name, x, &c->config->c2[i], file_id, d);
     k->extractor = NULL;
     return e;
 }

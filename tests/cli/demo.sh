@@ -196,7 +196,9 @@ section "The same feed again" >"$T/again"
 has "second ingest" "$T/again" "demo/feeds/ipblocklist.csv: 0 records, 0 observations, 0 new observables, 0 relationships, 0 objects (already ingested)"
 has "second ingest" "$T/again" "already ingested on 2024-03-15T12:00:00Z; nothing added"
 got=$(sed -n 's/.*evidence rows in the store: \([0-9]*\) before, \([0-9]*\) after.*/\1 \2/p' "$T/again")
-want=$(stat evidence)
+# the store's rows then: those of "What the store holds" and the 38 of the
+# classified samples
+want=$(($(stat evidence) + 38))
 same "evidence rows before and after the second ingest" "$got" "$want $want"
 
 # ---- vetting and placing ----------------------------------------------------
@@ -216,6 +218,32 @@ same "vetting: actionable" "$got" "185.174.100.0/22 185.174.101.77 45.153.240.0/
 section "Placing" >"$T/place"
 has "placing: summary" "$T/place" "9 with a constituency; 31 names with a registered domain"
 has "placing: constituency" "$T/place" "responsible Demoland Police Cybercrime Unit <cyber@police-demoland.example> (police, DL; by 185.174.100.0/22)"
+
+# ---- classification and takedown --------------------------------------------
+
+section "Classification and takedown" >"$T/cls"
+has "drift: old Gorse layout read" "$T/cls" "Gorse        gorse-struct 1.0       1                1        1       0"
+has "drift: new layout fails" "$T/cls" "Gorse        gorse-struct 1.0       layout 3         1        0       1"
+has "drift: the failing file" "$T/cls" "\$tmp/botnet-samples/2024/gorse-3.elf: Gorse build layout 3, gorse-struct 1.0: unknown config layout version 3"
+has "drift: exit status" "$T/cls" "(exit 1: the newest Gorse build changed its layout"
+has "drift: both PlumLoader 2.4 samples" "$T/cls" "PlumLoader   plumloader-rc4 1.0     2.4              2        2       0"
+has "ingest: classified" "$T/cls" "9 new samples, 0 already known, 38 evidence rows, 8 classified, 7 configs read (14 C&C), 1 config not read"
+has "ingest: the note" "$T/cls" "tix: ingest: \$tmp/botnet-samples/2024/gorse-3.elf: Gorse config not read by gorse-struct 1.0"
+has "takedown: PlumLoader summary" "$T/cls" "Takedown list of PlumLoader C&C servers: 12 to act on in 4 groups, 6 left out (blocked)"
+# samples and feeds merge: 2 samples, 3 sources (vendor-lab, Feodo Tracker, CERT-Demoland)
+grep -Eq '^      45\.153\.241\.18 +ipv4 +8443 +2024-02-02 +2024-03-15 +2 +3 ' "$T/cls" ||
+    fail "takedown: 45.153.241.18 merged from samples and feeds"
+has "takedown: agency group" "$T/cls" "CERT-Demoland <incident@cert-demoland.example> (cert, DL): 2 servers"
+has "takedown: sinkholed name left out" "$T/cls" "update-check.plumcdn.com                          domain  sinkhole: NS ns1.sinkhole.cert-demoland.example"
+has "takedown: documentation address left out" "$T/cls" "203.0.113.41                                      ipv4    iana-ipv4-special: 203.0.113.0/24"
+has "takedown: Kestrel" "$T/cls" "Takedown list of Kestrel C&C servers: 6 to act on in 2 groups, 0 left out (blocked)"
+grep -Eq '^      91\.215\.85\.142 +ipv4 +7001 .*shared-hosting: do not seize' "$T/cls" ||
+    fail "takedown: shared host warned"
+got=$(grep -c '^    [A-Z?][A-Z?],active,ipv4,185\.174\.10[12]\.' "$T/cls" || true)
+same "takedown: Gorse by country, csv" "$got" "2"
+# nothing blocked is in a list to act on
+got=$(awk '/Left out/ { off = 1 } /\$ tix takedown/ { off = 0 } !off && /203\.0\.113\.41|198\.51\.100\.|update-check\.plumcdn\.com/' "$T/cls")
+same "takedown: blocked entries only under Left out" "$got" ""
 
 # ---- reproducible -----------------------------------------------------------
 

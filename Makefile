@@ -5,7 +5,7 @@ FUZZBUILD ?= build-fuzz
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build demo test test-san fuzz bench bench-extract bench-ingest bench-vet bench-match bootstrap clean
+.PHONY: all build demo test test-san fuzz bench bench-extract bench-ingest bench-vet bench-match bench-classify bootstrap clean
 
 all: build
 
@@ -53,7 +53,7 @@ fuzz: bootstrap $(FUZZBUILD)/Makefile
 	  else tail -n 60 $(FUZZBUILD)/fuzz_$$t.log; exit 1; fi; \
 	done
 
-bench: bench-extract bench-ingest bench-vet bench-match
+bench: bench-extract bench-ingest bench-vet bench-match bench-classify
 
 bench-extract: bootstrap build
 	@bench/run $(BUILD)/tix
@@ -69,3 +69,6 @@ bench-vet: bootstrap build
 
 bench-match: bootstrap build
 	@bench/match $(BUILD)/tix
+
+bench-classify: bootstrap build
+	@bench/classify $(BUILD)

@@ -61,9 +61,11 @@ static const char *const sql[ST_COUNT] = {
     [ST_EV_BY_OBS] = EV_SELECT "WHERE e.observable_id=? ORDER BY e.first_seen,e.id",
     [ST_EV_BY_SAMPLE] = EV_SELECT "WHERE e.sample_id=? ORDER BY e.offset,e.id",
     /* per source: its best evidence, weighed by its trust, and its count */
-    [ST_SUP_GET] = "SELECT max(e.confidence)*so.trust/100,count(*) FROM evidence e "
-                   "JOIN source so ON so.id=e.source_id WHERE e.observable_id=? "
-                   "GROUP BY e.source_id",
+    [ST_SUP_GET] = "SELECT s.best*so.trust/100,s.n FROM support s "
+                   "JOIN source so ON so.id=s.source_id WHERE s.observable_id=?",
+    [ST_SUP_ADD] = "INSERT INTO support(observable_id,source_id,best,n) VALUES(?1,?2,?3,?4) "
+                   "ON CONFLICT(observable_id,source_id) DO UPDATE SET best=max(best,?3),"
+                   "n=n+?4",
     [ST_REL_UPSERT] = "INSERT INTO relationship(src,type,dst,source_id,document_id,"
                       "first_seen,last_seen,tlp) VALUES(?,?,?,?,?,?,?,?) "
                       "ON CONFLICT(src,type,dst,source_id) DO UPDATE SET "
@@ -371,10 +373,25 @@ static void bind_str(sq_store *q, sqlite3_stmt *st, int i, int64_t off)
         sqlite3_bind_null(st, i);
 }
 
+static tix_err add_support(sq_store *q, int64_t obs, int64_t src, int best, int64_t n,
+                           tix_diag *d)
+{
+    sqlite3_stmt *st = stmt(q, ST_SUP_ADD, d);
+    if (!st)
+        return TIX_EDB;
+    sqlite3_bind_int64(st, 1, obs);
+    sqlite3_bind_int64(st, 2, src);
+    sqlite3_bind_int(st, 3, best);
+    sqlite3_bind_int64(st, 4, n);
+    return step_done(q, st, d, "summing support");
+}
+
 /* The buffered evidence, in (observable, id) order: new rows land at the
  * end of each observable's range. */
 static tix_err write_evidence(sq_store *q, tix_diag *d)
 {
+    int64_t run = 0, run_obs = 0, run_src = 0;
+    int run_best = 0;
     sqlite3_stmt *st = stmt(q, ST_EV_INS, d);
     if (!st)
         return TIX_EDB;
@@ -413,7 +430,21 @@ static tix_err write_evidence(sq_store *q, tix_diag *d)
         tix_err e = step_done(q, st, d, "adding evidence");
         if (e)
             return e;
+        /* a run of rows of one (observable, source) is one support change */
+        if (!run || run_obs != r->obs || run_src != r->src) {
+            if (run && (e = add_support(q, run_obs, run_src, run_best, run, d)))
+                return e;
+            run_obs = r->obs;
+            run_src = r->src;
+            run_best = r->conf;
+            run = 0;
+        }
+        if (r->conf > run_best)
+            run_best = r->conf;
+        run++;
     }
+    if (run)
+        return add_support(q, run_obs, run_src, run_best, run, d);
     return TIX_EOK;
 }
 

@@ -156,8 +156,19 @@ static const char *const migrations[] = {
     "CREATE TABLE setting(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 
     /* 3: classification. A rule file's name is its rules' namespace; the
-     * compiled set is kept whole, tied to the libyara that wrote it. */
+     * compiled set is kept whole, tied to the libyara that wrote it.
+     * support sums the evidence per (observable, source), so that a
+     * confidence is recomputed from a few rows, not from all the evidence
+     * of a value that thousands of samples contain. */
     "ALTER TABLE evidence ADD COLUMN extractor TEXT;"
+    "CREATE TABLE support("
+    "  observable_id INTEGER NOT NULL,"
+    "  source_id INTEGER NOT NULL,"
+    "  best INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (observable_id, source_id)) WITHOUT ROWID;"
+    "INSERT INTO support SELECT observable_id, source_id, max(confidence), count(*) "
+    "  FROM evidence GROUP BY observable_id, source_id;"
     "CREATE TABLE rule_file("
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL UNIQUE,"

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/hex.h"
 #include "samplegen.h"
 #include "tix/buf.h"
 
@@ -82,17 +83,6 @@ typedef struct {
 static plant *plants;
 static size_t nplants;
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int load_plants(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -135,7 +125,7 @@ static int load_plants(const char *path)
             if (!b)
                 return fclose(f), -1;
             for (size_t i = 0; i < hl / 2; i++) {
-                int hi = hexval(tok[2 * i]), lo = hexval(tok[2 * i + 1]);
+                int hi = tix__hex_value(tok[2 * i]), lo = tix__hex_value(tok[2 * i + 1]);
                 if (hi < 0 || lo < 0) {
                     fprintf(stderr, "gen_classify: %s:%zu: bad hex\n", path, lineno);
                     free(b);

@@ -69,6 +69,10 @@ static const char *no_include(const char *name, const char *calling_file,
 static int add_text(YR_COMPILER *c, const char *text, size_t len, const char *ns,
                     compile_report *rep)
 {
+    if (memchr(text, 0, len)) {
+        snprintf(rep->first, sizeof rep->first, "%s: a NUL byte: not a rule file", rep->file);
+        return 1;
+    }
     /* libyara wants a terminated string */
     char *z = malloc(len + 1);
     if (!z) {
@@ -77,11 +81,6 @@ static int add_text(YR_COMPILER *c, const char *text, size_t len, const char *ns
     }
     memcpy(z, text, len);
     z[len] = 0;
-    if (memchr(text, 0, len)) {
-        free(z);
-        snprintf(rep->first, sizeof rep->first, "%s: a NUL byte: not a rule file", rep->file);
-        return 1;
-    }
     yr_compiler_set_callback(c, on_compile, rep);
     yr_compiler_set_include_callback(c, no_include, NULL, NULL);
     int n = yr_compiler_add_string(c, z, ns);

@@ -3,64 +3,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "ingest/file.h"
 #include "tix/classify.h"
 
+/* The stored files, each name and text a copy of its own. */
 typedef struct {
     tix_rule_file *v;
     size_t n, cap;
-    tix_buf texts;  /* names and texts, NUL separated; offsets in v until fixed */
     bool oom;
 } file_set;
 
 static int on_file(void *ud, const tix_rule_file_rec *r)
 {
     file_set *fs = ud;
-    if (fs->n == fs->cap) {
-        size_t cap = fs->cap ? fs->cap * 2 : 16;
-        tix_rule_file *v = realloc(fs->v, cap * sizeof *v);
-        if (!v) {
-            fs->oom = true;
-            return 1;
-        }
-        fs->v = v;
-        fs->cap = cap;
-    }
-    /* offsets now, pointers once texts stops moving */
-    size_t name_off = fs->texts.len;
-    tix_buf_add(&fs->texts, r->name, strlen(r->name) + 1);
-    size_t text_off = fs->texts.len;
-    tix_buf_add(&fs->texts, r->text ? r->text : "", r->len);
-    tix_buf_addc(&fs->texts, 0);
-    if (fs->texts.err) {
+    char *name = strdup(r->name), *text = malloc(r->len + 1);
+    if (!name || !text ||
+        tix__grow(&fs->v, &fs->cap, fs->n, sizeof *fs->v, 16) != 0) {
+        free(name);
+        free(text);
         fs->oom = true;
         return 1;
     }
-    fs->v[fs->n++] = (tix_rule_file){(const char *)(uintptr_t)name_off,
-                                     (const char *)(uintptr_t)text_off, r->len};
+    memcpy(text, r->text ? r->text : "", r->len);
+    text[r->len] = 0;
+    fs->v[fs->n++] = (tix_rule_file){name, text, r->len};
     return 0;
+}
+
+static void file_set_free(file_set *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        free((char *)fs->v[i].name);
+        free((char *)fs->v[i].text);
+    }
+    free(fs->v);
+    memset(fs, 0, sizeof *fs);
 }
 
 static tix_err stored_files(tix_store *s, file_set *fs, tix_diag *d)
 {
     memset(fs, 0, sizeof *fs);
-    tix_buf_init(&fs->texts, (size_t)1 << 32);
     tix_err e = tix_store_rule_file_each(s, true, on_file, fs, d);
     if (fs->oom)
         e = tix_diag_set(d, TIX_ENOMEM, "out of memory");
     if (e)
-        return e;
-    for (size_t i = 0; i < fs->n; i++) {
-        fs->v[i].name = fs->texts.p + (uintptr_t)fs->v[i].name;
-        fs->v[i].text = fs->texts.p + (uintptr_t)fs->v[i].text;
-    }
-    return TIX_EOK;
-}
-
-static void file_set_free(file_set *fs)
-{
-    free(fs->v);
-    tix_buf_free(&fs->texts);
+        file_set_free(fs);
+    return e;
 }
 
 /* Compile every stored file and save the set. */

@@ -9,6 +9,7 @@ set -eu
 
 : "${TIX:?TIX must point at the tix binary}"
 : "${BUILD:?BUILD must point at the build tree}"
+: "${SRC:?SRC must point at the source tree}"
 
 GEN="$BUILD/tests/samplegen/samplegen"
 [ -x "$GEN" ] || { echo "skip: no samplegen at $GEN"; exit 77; }
@@ -23,29 +24,7 @@ export LC_ALL TIX_NOW
 DB="$T/tix.db"
 tix() { "$TIX" --db "$DB" "$@"; }
 
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-same() {
-    if [ "$2" != "$3" ]; then
-        fail "$1"
-        printf '  got:  %s\n  want: %s\n' "$2" "$3"
-    fi
-}
-has() {
-    if ! printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  missing: %s\n  in:\n%s\n' "$3" "$2" | head -40
-    fi
-}
-hasnt() {
-    if printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  unexpected: %s\n' "$3"
-    fi
-}
+. "$SRC/tests/cli/lib/checks.sh"
 
 # ---- samples: every family, old and new builds, PE and ELF ----------------
 S="$T/samples"
@@ -170,8 +149,4 @@ tix ingest sample --source vendor-lab "$S/old/gorse.elf" >/dev/null 2>&1
 out=$(tix show "$(sha256sum "$S/old/gorse.elf" | cut -c1-64)")
 has "late rule tags an old sample" "$out" "LateFamily (rule late_elf)"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) failed"
-    exit 1
-fi
-echo "classify: all checks passed"
+finish classify.sh

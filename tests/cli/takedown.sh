@@ -25,29 +25,7 @@ export TIX_NOW
 DB="$T/tix.db"
 tix() { "$TIX" --db "$DB" "$@"; }
 
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-same() {
-    if [ "$2" != "$3" ]; then
-        fail "$1"
-        printf '  got:  %s\n  want: %s\n' "$2" "$3"
-    fi
-}
-has() {
-    if ! printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  missing: %s\n  in:\n%s\n' "$3" "$2" | head -40
-    fi
-}
-hasnt() {
-    if printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  unexpected: %s\n' "$3"
-    fi
-}
+. "$SRC/tests/cli/lib/checks.sh"
 lines() { printf '%s\n' "$1" | grep -c -- "$2" || true; }
 
 FEODO="$SRC/tests/data/feeds/takedown-feodo.csv"
@@ -265,5 +243,4 @@ has "unvetted: what to do" "$err" "run 'tix vet' first"
 tix vet >/dev/null
 has "vetted again" "$(tix takedown --family PlumLoader --format csv)" ",active,ipv4,94.232.41.105,"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "takedown.sh: all passed"
+finish takedown.sh

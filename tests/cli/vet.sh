@@ -21,29 +21,7 @@ export TIX_NOW
 DB="$T/tix.db"
 tix() { "$TIX" --db "$DB" "$@"; }
 
-failures=0
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-same() {
-    if [ "$2" != "$3" ]; then
-        fail "$1"
-        printf '  got:  %s\n  want: %s\n' "$2" "$3"
-    fi
-}
-has() {
-    if ! printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  missing: %s\n  in:\n%s\n' "$3" "$2" | head -40
-    fi
-}
-hasnt() {
-    if printf '%s\n' "$2" | grep -qF -- "$3"; then
-        fail "$1"
-        printf '  unexpected: %s\n' "$3"
-    fi
-}
+. "$SRC/tests/cli/lib/checks.sh"
 
 # ---- a fresh store has the built-in lists --------------------------------
 tix init >/dev/null
@@ -237,5 +215,4 @@ if [ -r /usr/share/GeoIP/GeoIP.dat ]; then
     has "legacy country" "$(tix show 8.8.8.8)" "country     US"
 fi
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
-echo "vet.sh: all passed"
+finish vet.sh

@@ -38,7 +38,7 @@ $(FUZZBUILD)/Makefile:
 
 # Each target runs FUZZ_SECONDS from its seeds; the summary lines are printed
 # and the full log kept in $(FUZZBUILD)/<target>.log.
-FUZZ_TARGETS = extract feeds warninglist constituencies match config
+FUZZ_TARGETS = extract feeds warninglist constituencies match config pull
 
 fuzz: bootstrap $(FUZZBUILD)/Makefile
 	@cmake --build $(FUZZBUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS)) -- --no-print-directory

@@ -94,6 +94,12 @@ typedef struct tix_sink {
     /* Passive DNS; NULL: such records count as unmapped. A value that does
      * not fit its rrtype fails with TIX_EPARSE. */
     tix_err (*resolve)(void *ud, const tix_dns_in *r, tix_diag *d);
+    /* The name of an identity stored before, for a reference the document
+     * does not resolve itself (a STIX created_by_ref to an identity that an
+     * earlier bundle or TAXII page carried). *name is the caller's to free;
+     * TIX_ENOTFOUND when none is known. NULL: only the document's own
+     * identities name sources. */
+    tix_err (*identity_name)(void *ud, const char *id, char **name, tix_diag *d);
 } tix_sink;
 
 #define TIX_FEED_MAP(X)                                                        \

@@ -33,6 +33,14 @@ typedef struct {
      * extractors run; NULL: not classified. A sample already stored is
      * classified again: new rules and fixed extractors reach old samples. */
     const tix_rules *rules;
+    /* tix_ingest_feed and tix_ingest_feed_mem call this inside the
+     * document's transaction just before it commits, also when the same
+     * bytes were ingested before (nothing else is then written): what it
+     * writes (a resume point, with tix_store_setting_set) is committed with
+     * the document or not at all. An error from it rolls the document back
+     * and is the ingest's error. NULL: none. */
+    tix_err (*before_commit)(void *ud, tix_store *s, tix_diag *d);
+    void *before_commit_ud;
 } tix_ingest_opts;
 
 typedef struct {
@@ -54,6 +62,14 @@ typedef struct {
 tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o,
                         const tix_feed_opts *fo, const char *path,
                         tix_ingest_stats *st, tix_diag *d);
+
+/* The same for a document already in memory (a TAXII page, a download):
+ * len bytes at data, called name in messages and in the store. The
+ * document is known by its sha256 and format as a file is. */
+tix_err tix_ingest_feed_mem(tix_store *s, const tix_ingest_opts *o,
+                            const tix_feed_opts *fo, const char *name,
+                            const void *data, size_t len, tix_ingest_stats *st,
+                            tix_diag *d);
 
 /* A file, an archive (zip, 7z, rar, tar; encrypted zip with "infected" or
  * o->password) or a directory read recursively in name order without

@@ -37,6 +37,10 @@ int cli_open_store(const char *cmd, unsigned flags, tix_store **out);
  * "vet: N observables: B blocked, W warned[, S shared hosts]"; on failure
  * report "WHAT, but vetting failed: ..." and return -1. */
 int cli_vet(const char *cmd, tix_store *s, bool all, const char *what);
+/* After an ingest: vet what is new (everything when new_dns: passive DNS
+ * can change old verdicts) and enrich new observables, printing a line
+ * for each; returns 1 when either failed (reported), else 0. */
+int cli_after_ingest(const char *cmd, tix_store *s, bool new_obs, bool new_dns);
 
 /* Rules to classify with: the files of --rules (bad ones reported and
  * skipped), else the store's set if there is a store, else the built-in
@@ -61,5 +65,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_extractors(int argc, char **argv);
 int cmd_takedown(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 #endif

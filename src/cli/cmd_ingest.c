@@ -92,18 +92,18 @@ static const char *ingest_usage =
 /* New observables are vetted and enriched before the command returns, so
  * nothing sits in the store unvetted; passive DNS re-vets everything, as
  * it can make a known name a sinkhole's or a known address shared. */
-static int after_ingest(tix_store *s, bool new_obs, bool new_dns)
+int cli_after_ingest(const char *cmd, tix_store *s, bool new_obs, bool new_dns)
 {
     if (!new_obs && !new_dns)
         return 0;
-    if (cli_vet("ingest", s, new_dns, "stored"))
+    if (cli_vet(cmd, s, new_dns, "stored"))
         return 1;
     if (!new_obs)
         return 0;
     tix_diag d = TIX_DIAG_INIT;
     tix_enrich_stats es;
     if (tix_enrich_store(s, false, &es, &d)) {
-        cli_error("ingest", "stored, but enrichment failed: %s (run 'tix enrich')", d.msg);
+        cli_error(cmd, "stored, but enrichment failed: %s (run 'tix enrich')", d.msg);
         return 1;
     }
     if (es.ips || es.domains)
@@ -275,7 +275,7 @@ int cmd_ingest(int argc, char **argv)
         new_dns += st.resolutions;
     }
     /* what was committed before a failing file is vetted all the same */
-    if (!a.no_vet && after_ingest(s, new_obs > 0, new_dns > 0))
+    if (!a.no_vet && cli_after_ingest("ingest", s, new_obs > 0, new_dns > 0))
         status = 1;
     tix_extractor_free(ex);
     tix_rules_free(rules);

@@ -57,6 +57,32 @@ static const struct tix_cmd commands[] = {
      "                 'tix vet' / 'tix enrich' (bulk loads)\n"
      "Each file is one transaction. The same file again adds nothing. New\n"
      "observables are vetted and enriched before the command ends.\n"},
+    {"pull", cmd_pull,
+     "URL --collection ID [--user U --password P | --token T] [--limit N]"
+     " [--source NAME] [--from TIME | --all] [--cacert FILE] [--insecure]",
+     "ingest what is new in a collection of a TAXII 2.1 server",
+     "  URL            the server's API root (https://host/api/) or its discovery\n"
+     "                 URL (https://host/taxii2/, whose default API root is used)\n"
+     "  --collection ID  the collection's id\n"
+     "  --user U       HTTP Basic user; the password from --password P or, kept\n"
+     "                 out of 'ps', $TIX_PULL_PASSWORD\n"
+     "  --token T      a bearer token instead (or $TIX_PULL_TOKEN)\n"
+     "  --limit N      objects per page to ask for (default: the server's)\n"
+     "  --source NAME  who this comes from (default: the server's host name; STIX\n"
+     "                 identities name their own)\n"
+     "  --kind K, --trust N  of a new source (default partner, trust 70)\n"
+     "  --tlp LEVEL    TLP of what carries no marking (default amber)\n"
+     "  --from TIME    start after TIME instead of where the last pull stopped\n"
+     "  --all          start from the beginning of the collection\n"
+     "  --max-pages N  stop after N pages (default 10000); the next run goes on\n"
+     "  --timeout S    seconds for each request (default 300)\n"
+     "  --cacert FILE  CA certificates (PEM) to verify the server with\n"
+     "  --insecure     do not verify the server's certificate\n"
+     "  --no-vet       leave vetting and enrichment to 'tix vet' / 'tix enrich'\n"
+     "Each page is one transaction with the point the next pull starts from (the\n"
+     "server's X-TAXII-Date-Added-Last, kept per API root and collection): a pull\n"
+     "that fails keeps the pages before the failure. A summary goes to standard\n"
+     "error. Responses over 64 MiB and redirects to other servers are refused.\n"},
     {"show", cmd_show, "[--format text|json] VALUE|ID|HASH...",
      "everything known about an observable, object or sample",
      "VALUE is an indicator as written (defanged or not), ID a STIX id, HASH the\n"

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "core/grow.h"
 #include "feeds/internal.h"
 #include "feeds/stix_pattern.h"
 #include "tix/time.h"
@@ -50,11 +51,18 @@ typedef struct {
     size_t i;
 } by_id;
 
+/* An identity outside the bundle, as the sink knows it (name NULL: not). */
+typedef struct {
+    char *id, *name;
+} known_identity;
+
 typedef struct {
     feed_ctx *c;
     entry *e;                   /* in bundle order */
     size_t n;
     by_id *idx;                 /* sorted by id */
+    known_identity *known;      /* asked of the sink, in the order asked */
+    size_t nknown, capknown;
 } bundle;
 
 /* ---- small JSON helpers ----------------------------------------------- */
@@ -94,10 +102,37 @@ static entry *find(bundle *b, const char *id)
     return lo < b->n && strcmp(b->idx[lo].id, id) == 0 ? &b->e[b->idx[lo].i] : NULL;
 }
 
+/* The name of an identity an earlier document carried (a bundle split in
+ * TAXII pages, a producer that sends its identity once); each asked once. */
+static const char *known_name(bundle *b, const char *ref)
+{
+    const tix_sink *k = b->c->sink;
+    if (!k->identity_name || strncmp(ref, "identity--", 10) != 0)
+        return NULL;
+    for (size_t i = 0; i < b->nknown; i++)
+        if (strcmp(b->known[i].id, ref) == 0)
+            return b->known[i].name;
+    if (tix__grow(&b->known, &b->capknown, b->nknown, sizeof *b->known, 4))
+        return NULL;
+    char *id = strdup(ref), *name = NULL;
+    if (!id)
+        return NULL;
+    tix_diag ignored = TIX_DIAG_INIT; /* unknown or unreadable: no name */
+    if (k->identity_name(k->ud, ref, &name, &ignored) != TIX_EOK)
+        name = NULL;
+    b->known[b->nknown++] = (known_identity){id, name};
+    return name;
+}
+
 static const char *source_of(bundle *b, const json_t *o)
 {
-    entry *who = find(b, jstr(o, "created_by_ref"));
-    return who && strcmp(who->type, "identity") == 0 ? jstr(who->o, "name") : NULL;
+    const char *ref = jstr(o, "created_by_ref");
+    if (!ref)
+        return NULL;
+    entry *who = find(b, ref);
+    if (who)
+        return strcmp(who->type, "identity") == 0 ? jstr(who->o, "name") : NULL;
+    return known_name(b, ref);
 }
 
 /* The TLP markings STIX 2.1 predefines (TLP 1.0, spec section 7.2.1.4) and
@@ -778,6 +813,11 @@ static void free_bundle(bundle *b)
     }
     free(b->e);
     free(b->idx);
+    for (size_t i = 0; i < b->nknown; i++) {
+        free(b->known[i].id);
+        free(b->known[i].name);
+    }
+    free(b->known);
 }
 
 tix_err feed_stix(feed_ctx *c)

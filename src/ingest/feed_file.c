@@ -1,4 +1,5 @@
-/* feed_file.c - one feed, MISP or STIX file in one transaction. */
+/* feed_file.c - one feed, MISP or STIX document (a file, or bytes in
+ * memory) in one transaction. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,28 +25,26 @@ static tix_tlp default_tlp(const tix_ingest_opts *o, tix_feed_format f)
     }
 }
 
-tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o, const tix_feed_opts *fo,
-                        const char *path, tix_ingest_stats *st, tix_diag *d)
+/* One document in memory, in one transaction with what o->before_commit
+ * writes. */
+static tix_err ingest_doc(tix_store *s, const tix_ingest_opts *o, const tix_feed_opts *fo,
+                          const char *name, const void *data, size_t len,
+                          tix_ingest_stats *st, tix_diag *d)
 {
     if (!o->source || !*o->source)
-        return tix_diag_set(d, TIX_EINVAL, "%s: no source named", path);
-    in_file f;
-    tix_err e = in_file_open(&f, path, d);
-    if (e)
-        return e;
-    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+        return tix_diag_set(d, TIX_EINVAL, "%s: no source named", name);
     st->files++;
-
     int64_t now = o->now ? o->now : tix_time_now();
     store_sink k;
     store_sink_init(&k, s, o, st, now);
     k.tlp = default_tlp(o, fo->format);
     tix_source src;
     tix_document doc = {.kind = tix_feed_name(fo->format), .name = name,
-                        .size = f.len, .ingested = now};
-    sha256_of(f.data, f.len, doc.sha256);
+                        .size = len, .ingested = now};
+    sha256_of(data, len, doc.sha256);
     bool created = false;
     tix_feed_stats fs;
+    tix_err e;
     if ((e = tix_store_begin(s, d)))
         goto out;
     if ((e = tix_store_source_put(s, o->source, o->kind, o->trust, &src, d)))
@@ -56,7 +55,13 @@ tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o, const tix_feed_o
     if (!created) {
         store_sink_already(o, name, doc.ingested);
         st->documents_known++;
-        tix_store_rollback(s);
+        if (!o->before_commit) {
+            tix_store_rollback(s);
+            goto out;
+        }
+        if ((e = o->before_commit(o->before_commit_ud, s, d)) ||
+            (e = tix_store_commit(s, d)))
+            goto fail;
         goto out;
     }
     k.document_id = doc.id;
@@ -67,11 +72,12 @@ tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o, const tix_feed_o
         fopts.skipped_ud = o->report_ud;
     }
     fopts.skip_bad = fo->skip_bad || o->skip_bad;
-    e = tix_feed_read(&fopts, name, f.data, f.len, &sink, &fs, d);
+    e = tix_feed_read(&fopts, name, data, len, &sink, &fs, d);
     store_sink_add_stats(st, &fs);
     if (e)
         goto fail;
     if ((e = tix_store_document_set_records(s, doc.id, fs.records, d)) ||
+        (o->before_commit && (e = o->before_commit(o->before_commit_ud, s, d))) ||
         (e = tix_store_commit(s, d)))
         goto fail;
     st->documents_new++;
@@ -80,6 +86,32 @@ fail:
     tix_store_rollback(s);
 out:
     store_sink_free(&k);
+    return e;
+}
+
+tix_err tix_ingest_feed(tix_store *s, const tix_ingest_opts *o, const tix_feed_opts *fo,
+                        const char *path, tix_ingest_stats *st, tix_diag *d)
+{
+    if (!o->source || !*o->source)
+        return tix_diag_set(d, TIX_EINVAL, "%s: no source named", path);
+    in_file f;
+    tix_err e = in_file_open(&f, path, d);
+    if (e)
+        return e;
+    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    e = ingest_doc(s, o, fo, name, f.data, f.len, st, d);
     in_file_close(&f);
     return e;
+}
+
+tix_err tix_ingest_feed_mem(tix_store *s, const tix_ingest_opts *o,
+                            const tix_feed_opts *fo, const char *name,
+                            const void *data, size_t len, tix_ingest_stats *st,
+                            tix_diag *d)
+{
+    if (!name || !*name)
+        return tix_diag_set(d, TIX_EINVAL, "a document in memory needs a name");
+    if (!data && len)
+        return tix_diag_set(d, TIX_EINVAL, "%s: no data", name);
+    return ingest_doc(s, o, fo, name, data ? data : "", len, st, d);
 }

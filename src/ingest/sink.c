@@ -310,9 +310,28 @@ void store_sink_already(const tix_ingest_opts *o, const char *name, int64_t when
     o->report(o->report_ud, msg);
 }
 
+/* An identity an earlier document stored (as a STIX object with its name). */
+static tix_err sink_identity_name(void *ud, const char *id, char **name, tix_diag *d)
+{
+    store_sink *k = ud;
+    *name = NULL;
+    if (strncmp(id, "identity--", 10) != 0)
+        return tix_diag_set(d, TIX_ENOTFOUND, "%s is not an identity", id);
+    tix_object obj;
+    tix_err e = tix_store_object_get(k->s, id, &obj, d);
+    if (e)
+        return e;
+    if (!obj.name || !*obj.name)
+        return tix_diag_set(d, TIX_ENOTFOUND, "%s has no name", id);
+    if (!(*name = strdup(obj.name)))
+        return tix_diag_set(d, TIX_ENOMEM, "out of memory");
+    return TIX_EOK;
+}
+
 tix_sink store_sink_iface(store_sink *k)
 {
-    tix_sink s = {k, sink_observe, sink_object, sink_relate, sink_resolve};
+    tix_sink s = {k, sink_observe, sink_object, sink_relate, sink_resolve,
+                  sink_identity_name};
     return s;
 }
 

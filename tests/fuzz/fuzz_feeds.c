@@ -77,7 +77,7 @@ static tix_err read_once(tix_feed_format f, bool skip_bad, const uint8_t *data,
 {
     tix_feed_opts o = {.format = f, .skip_bad = skip_bad,
                        .map = "ip=1,port=2,first_seen=3,domain=4,tlp=5"};
-    tix_sink sink = {k, observe, object, relate, resolve};
+    tix_sink sink = {k, observe, object, relate, resolve, NULL};
     memset(k, 0, offsetof(fz_sink, canon));
     return tix_feed_read(&o, "fuzz", data, size, &sink, st, d);
 }

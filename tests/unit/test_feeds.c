@@ -129,7 +129,7 @@ static run_result *run(tix_feed_format f, const char *name, const char *data, si
     run_result *r = calloc(1, sizeof *r);
     assert_non_null(r);
     tix_diag_clear(&r->d);
-    tix_sink sink = {&r->log, rec_observe, rec_object, rec_relate, rec_resolve};
+    tix_sink sink = {&r->log, rec_observe, rec_object, rec_relate, rec_resolve, NULL};
     tix_feed_opts o = {f, map, skip_bad, on_skip, &r->log};
     r->rc = tix_feed_read(&o, name, data, len, &sink, &r->st, &r->d);
     return r;

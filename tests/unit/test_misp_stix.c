@@ -178,7 +178,7 @@ static tix_err run(tix_feed_format fmt, const char *name, const char *data, size
 {
     tix_feed_opts o = {.format = fmt, .skip_bad = skip_bad, .skipped = rec_skipped,
                        .skipped_ud = r};
-    tix_sink sink = {r, rec_observe, rec_object, rec_relate, NULL};
+    tix_sink sink = {r, rec_observe, rec_object, rec_relate, NULL, NULL};
     return tix_feed_read(&o, name, data, len, &sink, st, d);
 }
 

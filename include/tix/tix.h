@@ -17,5 +17,6 @@
 #include "tix/match.h"
 #include "tix/classify.h"
 #include "tix/takedown.h"
+#include "tix/export.h"
 
 #endif

@@ -61,5 +61,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_extractors(int argc, char **argv);
 int cmd_takedown(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

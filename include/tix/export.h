@@ -49,6 +49,10 @@ typedef struct {
 tix_err tix_export_filter_parse(const char *query, tix_export_filter *f, char **owned,
                                 tix_diag *d);
 void tix_export_filter_format(const tix_export_filter *f, tix_buf *b);
+/* A type list as the type term takes it: comma-separated STIX type names
+ * (ipv4-addr, file, cryptocurrency-wallet, ...) or tix names (ipv4, sha256,
+ * ip, hash, all, ...), into a TIX_OBS_BIT mask. */
+tix_err tix_export_types_parse(const char *list, uint32_t *mask, tix_diag *d);
 
 /* One STIX 2.1 object of an export. */
 typedef struct {
@@ -90,8 +94,15 @@ typedef struct {
     uint64_t withheld_tlp;    /* observables left out by tlp_max */
 } tix_export_stats;
 
-/* Write the export to out. Nothing is written when the walk fails. */
+/* Write the export to out. Nothing is written when the walk fails (an
+ * export larger than a few MiB is spooled to a temporary file first). */
 tix_err tix_export_write(tix_store *s, const tix_export_filter *f, tix_export_format fmt,
                          FILE *out, tix_export_stats *st, tix_diag *d);
+/* The same without the spool: bytes reach out as they are made, so on
+ * failure out holds part of an export. For a caller that writes to a
+ * temporary file it renames into place only on success. */
+tix_err tix_export_stream(tix_store *s, const tix_export_filter *f,
+                          tix_export_format fmt, FILE *out, tix_export_stats *st,
+                          tix_diag *d);
 
 #endif

@@ -471,4 +471,109 @@ typedef struct {
 } tix_support;
 int tix_confidence(const tix_support *sup, size_t n);
 
+/* ---- exports: what a filter selects, read for sharing ------------------ */
+
+/* The observables an export takes: every condition given must hold. Only
+ * observables with evidence are ever selected (a URL's host that nothing
+ * but the URL names is no indicator of its own). */
+typedef struct {
+    uint32_t types;           /* TIX_OBS_BIT mask; 0: all */
+    const char *family;       /* some evidence names it (case-insensitive) */
+    const char *source;       /* some evidence is from it */
+    int64_t since;            /* last seen at or after; 0: any */
+    bool not_blocked;         /* no verdict blocks it (tix_verdict_blocks) */
+    int min_confidence;       /* 0: any */
+    const char *country;      /* its place's country code (any case) */
+    const char *constituency; /* its place's constituency (any case) */
+} tix_obs_select;
+
+/* The evidence of one observable summed per (source, TLP, family). */
+typedef struct {
+    int64_t source_id;
+    const char *source;       /* its name */
+    tix_tlp tlp;
+    const char *family;       /* as the rows spell it; NULL: none */
+    uint64_t rows;            /* evidence rows */
+    uint64_t count;           /* occurrences they stand for */
+    int64_t first_seen, last_seen;
+    int64_t ingested_first, ingested_last;
+    int confidence;           /* the best of the rows */
+    bool detect;              /* some row is not context only (TIX_EV_CONTEXT) */
+    const char *tags;         /* the rows' distinct tag lists, comma-joined; "" */
+} tix_ev_group;
+
+typedef struct {
+    tix_obs_rec obs;          /* with its status */
+    char country[3];          /* where it sits; "" when unplaced */
+    uint32_t asn;
+    const char *as_name, *constituency; /* NULL when unknown */
+    const tix_ev_group *groups; /* by source name, TLP, family */
+    size_t n_groups;
+} tix_export_obs;
+
+typedef int (*tix_export_obs_fn)(void *ud, const tix_export_obs *r);
+/* The selected observables in (type, value) order, each with its evidence
+ * summed per group. fn returning non-zero stops with TIX_ESTOPPED. */
+tix_err tix_store_export_each(tix_store *s, const tix_obs_select *sel,
+                              tix_export_obs_fn fn, void *ud, tix_diag *d);
+
+/* Sums over the selected observables' evidence, per (observable type,
+ * source). With mx(o) the most restrictive TLP of the source's rows about
+ * observable o, min_of_max is the least restrictive mx over the observables. */
+typedef struct {
+    tix_obs_type type;
+    int64_t source_id;
+    const char *source;
+    uint64_t observables;
+    tix_tlp min_of_max;
+    tix_tlp min_tlp;          /* the least restrictive TLP of its rows */
+    int64_t ingested_first, ingested_last;
+    int64_t max_id;           /* the highest observable id among them */
+} tix_export_source_sum;
+typedef int (*tix_export_source_fn)(void *ud, const tix_export_source_sum *r);
+/* In (type, source id) order. */
+tix_err tix_store_export_sources(tix_store *s, const tix_obs_select *sel,
+                                 tix_export_source_fn fn, void *ud, tix_diag *d);
+
+/* Sums over the selected observables' evidence that names a family, per
+ * spelling of the family. */
+typedef struct {
+    const char *family;
+    uint64_t rows;
+    tix_tlp min_tlp;
+    int64_t ingested_first, ingested_last;
+} tix_export_family_sum;
+typedef int (*tix_export_family_fn)(void *ud, const tix_export_family_sum *r);
+/* In byte order of the spelling. */
+tix_err tix_store_export_families(tix_store *s, const tix_obs_select *sel,
+                                  tix_export_family_fn fn, void *ud, tix_diag *d);
+
+/* A stored relationship whose two ends are selected observables, summed
+ * over the sources that reported it. */
+typedef struct {
+    const char *src, *type, *dst;  /* STIX ids and the relationship type */
+    tix_tlp tlp;              /* the least restrictive TLP of its rows */
+    int64_t first_seen, last_seen;
+    /* each end ([0] src, [1] dst): the least restrictive TLP of its
+     * evidence and when that evidence was ingested */
+    tix_tlp end_tlp[2];
+    int64_t end_ingested_first[2], end_ingested_last[2];
+} tix_export_rel;
+typedef int (*tix_export_rel_fn)(void *ud, const tix_export_rel *r);
+/* One per (src, type, dst), in that order. */
+tix_err tix_store_export_relationships(tix_store *s, const tix_obs_select *sel,
+                                       tix_export_rel_fn fn, void *ud, tix_diag *d);
+
+/* Reads between read_begin and read_end see one state of the store, however
+ * many calls they take (an ingest committing meanwhile is not seen); inside
+ * a write transaction they are no-ops. read_end with none begun is a no-op. */
+tix_err tix_store_read_begin(tix_store *s, tix_diag *d);
+void tix_store_read_end(tix_store *s);
+
+/* When a source's kind or trust was last changed (tix_store_source_set):
+ * the confidence of everything it supports may have changed then. 0 when
+ * never. */
+tix_err tix_store_source_changed(tix_store *s, int64_t source_id, int64_t *when,
+                                 tix_diag *d);
+
 #endif

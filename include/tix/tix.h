@@ -18,5 +18,6 @@
 #include "tix/classify.h"
 #include "tix/takedown.h"
 #include "tix/pull.h"
+#include "tix/export.h"
 
 #endif

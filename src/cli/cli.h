@@ -66,5 +66,6 @@ int cmd_classify(int argc, char **argv);
 int cmd_extractors(int argc, char **argv);
 int cmd_takedown(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

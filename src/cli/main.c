@@ -170,6 +170,32 @@ static const struct tix_cmd commands[] = {
      "Sinkholes, reserved addresses and whatever a block list matched are left\n"
      "out and listed apart with the reasons. Exit status 1 when the store knows\n"
      "no C&C server of the family.\n"},
+    {"export", cmd_export,
+     "--format stix|misp|csv|blocklist [--type LIST] [--family F] [--source S]"
+     " [--since DATE] [--active [--active-days N]] [--min-confidence N] [--country CC]"
+     " [--constituency NAME] [--tlp MAX] [--query 'TERMS'] [--out FILE]",
+     "share what the store knows: STIX 2.1, MISP, CSV or a block list",
+     "  --format F     stix (a STIX 2.1 bundle, TLP 2.0 markings on every object),\n"
+     "                 misp (a MISP event), csv (a row per observable) or\n"
+     "                 blocklist (a value per line; never what vetting blocked)\n"
+     "  --type LIST    STIX types (ipv4-addr, domain-name, file, ...) or tix types\n"
+     "                 (ipv4, sha256, ip, hash, ...); a block list defaults to IPs,\n"
+     "                 domains and URLs\n"
+     "  --family F     evidence names the malware family F (any case)\n"
+     "  --source S     evidence comes from source S\n"
+     "  --since DATE   last seen at or after DATE\n"
+     "  --active       not blocked by vetting and seen in the last 30 days\n"
+     "  --active-days N  ... in the last N days (implies --active)\n"
+     "  --min-confidence N  confidence at least N (0-100)\n"
+     "  --country CC   placed in country CC (tix enrich)\n"
+     "  --constituency NAME  the responsible CERT or agency is NAME (any case)\n"
+     "  --tlp MAX      nothing marked above MAX (clear, green, amber, amber+strict,\n"
+     "                 red); what is above is counted as withheld\n"
+     "  --query TERMS  a saved query: type=... family=... source=... since=...\n"
+     "                 active[=DAYS] min-confidence=N country=CC constituency=NAME\n"
+     "                 tlp=MAX; the options above override its terms\n"
+     "  --out FILE     write FILE (replaced whole, only when the export succeeds)\n"
+     "A summary (observables, objects, withheld by TLP) goes to standard error.\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -369,16 +369,20 @@ static tix_err do_value_sco(bundle *b, entry *e)
     static const struct { const char *type; tix_obs_type t; } map[] = {
         {"ipv4-addr", TIX_OBS_IPV4}, {"ipv6-addr", TIX_OBS_IPV6},
         {"domain-name", TIX_OBS_DOMAIN}, {"url", TIX_OBS_URL},
-        {"email-addr", TIX_OBS_EMAIL}};
+        {"email-addr", TIX_OBS_EMAIL},
+        /* tix's SCO for wallets (docs/export.md): btc or xmr by its value */
+        {"cryptocurrency-wallet", TIX_OBS_BTC}};
     const char *v = jstr(e->o, "value");
     if (!v) {
         char why[64];
         snprintf(why, sizeof why, "%s without value", e->type);
         return bad(b, e, why);
     }
+    size_t n = jstrlen(e->o, "value");
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(e->type, map[i].type) == 0) {
-            tix_err err = add_obs(e, map[i].t, v, jstrlen(e->o, "value"));
+            tix_obs_type t = map[i].t == TIX_OBS_BTC ? stix_wallet_type(v, n) : map[i].t;
+            tix_err err = add_obs(e, t, v, n);
             if (err)
                 return tix_diag_set(b->c->d, err, "out of memory");
         }
@@ -748,7 +752,8 @@ static const struct {
 } handlers[] = {
     {"ipv4-addr", 2, do_value_sco}, {"ipv6-addr", 2, do_value_sco},
     {"domain-name", 2, do_value_sco}, {"url", 2, do_value_sco},
-    {"email-addr", 2, do_value_sco}, {"file", 2, do_file},
+    {"email-addr", 2, do_value_sco}, {"cryptocurrency-wallet", 2, do_value_sco},
+    {"file", 2, do_file},
     {"autonomous-system", 2, do_asn}, {"vulnerability", 2, do_vulnerability},
     {"indicator", 3, do_indicator}, {"marking-definition", 3, do_marking},
     {"attack-pattern", 3, do_sdo}, {"campaign", 3, do_sdo},

@@ -358,6 +358,9 @@ static int path_obs_type(const path *x)
                 return (int)value_types[i].t;
         if (path_type_is(x, "autonomous-system") && tok_is(&x->comp[0], "number"))
             return TIX_OBS_ASN;
+        /* tix's own SCO for wallets; keep_literal tells btc from xmr */
+        if (path_type_is(x, "cryptocurrency-wallet") && tok_is(&x->comp[0], "value"))
+            return TIX_OBS_BTC;
     }
     if (x->ncomp == 2 && path_type_is(x, "file") && x->comp[0].k == T_IDENT &&
         tok_is(&x->comp[0], "hashes"))
@@ -428,8 +431,16 @@ static void keep_literal(pp *p, int type, const tok *t)
             i++;  /* the lexer let only \' and \\ through */
         u[n++] = t->p[i];
     }
-    add_value(p, (tix_obs_type)type, u, n);
+    add_value(p, type == TIX_OBS_BTC ? stix_wallet_type(u, n) : (tix_obs_type)type, u, n);
     free(u);
+}
+
+tix_obs_type stix_wallet_type(const char *v, size_t n)
+{
+    tix_buf b = TIX_BUF_INIT(TIX_OBS_VALUE_MAX);
+    bool btc = tix_obs_canon(TIX_OBS_BTC, v, n, &b, NULL) == TIX_EOK;
+    tix_buf_free(&b);
+    return btc ? TIX_OBS_BTC : TIX_OBS_XMR;
 }
 
 static void parse_set(pp *p, int type)

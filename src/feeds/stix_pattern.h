@@ -38,4 +38,9 @@ tix_err stix_pattern_parse(const char *s, size_t n, stix_pat *out,
                            char why[STIX_PAT_WHY_MAX]);
 void stix_pattern_free(stix_pat *p);
 
+/* The wallet type of a cryptocurrency-wallet value (as tix exports wallets:
+ * docs/export.md): btc when it is a Bitcoin address, else xmr, which the
+ * sink then checks. */
+tix_obs_type stix_wallet_type(const char *v, size_t n);
+
 #endif

@@ -9,6 +9,8 @@
 
 #include "tix/store.h"
 
+struct store_export_ops;
+
 struct store_ops {
     const char *name;
     void (*close)(tix_store *s);
@@ -95,12 +97,31 @@ struct store_ops {
                            tix_diag *d);
     tix_err (*family_each)(tix_store *s, const char *family, int64_t since, uint32_t types,
                            tix_family_obs_fn fn, void *ud, tix_diag *d);
+
+    /* exports (sqlite_export.c for SQLite) */
+    const struct store_export_ops *exp;
+};
+
+struct store_export_ops {
+    tix_err (*read_begin)(tix_store *s, tix_diag *d);
+    void (*read_end)(tix_store *s);
+    /* sel->source is already resolved: source_id > 0 the source, -1 an
+     * unknown name (nothing is selected), 0 no source condition */
+    tix_err (*each)(tix_store *s, const tix_obs_select *sel, int64_t source_id,
+                    tix_export_obs_fn fn, void *ud, tix_diag *d);
+    tix_err (*sources)(tix_store *s, const tix_obs_select *sel, int64_t source_id,
+                       tix_export_source_fn fn, void *ud, tix_diag *d);
+    tix_err (*families)(tix_store *s, const tix_obs_select *sel, int64_t source_id,
+                        tix_export_family_fn fn, void *ud, tix_diag *d);
+    tix_err (*relationships)(tix_store *s, const tix_obs_select *sel, int64_t source_id,
+                             tix_export_rel_fn fn, void *ud, tix_diag *d);
 };
 
 struct tix_store {
     const struct store_ops *ops;
     bool in_txn;
     bool readonly;
+    bool in_read; /* tix_store_read_begin */
     int64_t now; /* tix_store_set_now; 0: the clock */
 };
 

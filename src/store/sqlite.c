@@ -1337,4 +1337,5 @@ static const struct store_ops sq_ops = {
     sq_config_put,
     sq_config_each,
     sq_family_each,
+    &sq_export_ops,
 };

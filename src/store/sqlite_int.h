@@ -81,6 +81,7 @@ typedef struct {
     char *held[16]; /* strings handed out by the last get */
     int nheld;
     sqlite3_stmt *vst[SQV_SLOTS]; /* sqlite_vet.c's statements */
+    int cache_size; /* the page cache's, while a read view has its own */
 } sq_store;
 
 /* Shared by sqlite.c and sqlite_vet.c. */
@@ -145,6 +146,9 @@ tix_err sq_config_each(tix_store *s, int64_t sample_id, tix_config_rec_fn fn, vo
                        tix_diag *d);
 tix_err sq_family_each(tix_store *s, const char *family, int64_t since, uint32_t types,
                        tix_family_obs_fn fn, void *ud, tix_diag *d);
+
+/* sqlite_export.c */
+extern const struct store_export_ops sq_export_ops;
 
 int sq_user_version(sqlite3 *db);
 tix_err sq_migrate(sqlite3 *db, const char *path, tix_diag *d);

@@ -1,10 +1,13 @@
 /* store.c - the backend-neutral face of the store: argument checks,
  * dispatch, and the confidence rule every backend applies. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/hex.h"
 #include "store/backend.h"
+#include "tix/time.h"
 
 static const char *const kind_names[] = {
 #define X(e, n) n,
@@ -75,8 +78,10 @@ tix_err tix_store_open(tix_store **out, const char *uri, unsigned flags, tix_dia
 
 void tix_store_close(tix_store *s)
 {
-    if (s)
-        s->ops->close(s);
+    if (!s)
+        return;
+    tix_store_read_end(s);
+    s->ops->close(s);
 }
 
 const char *tix_store_backend(const tix_store *s) { return s->ops->name; }
@@ -98,6 +103,8 @@ tix_err tix_store_begin(tix_store *s, tix_diag *d)
         return tix_diag_set(d, TIX_EINVAL, "store opened read-only");
     if (s->in_txn)
         return tix_diag_set(d, TIX_EINVAL, "transaction already open");
+    if (s->in_read)
+        return tix_diag_set(d, TIX_EINVAL, "a read view is open");
     tix_err e = s->ops->begin(s, d);
     if (e == TIX_EOK)
         s->in_txn = true;
@@ -154,7 +161,36 @@ tix_err tix_store_source_set(tix_store *s, const char *name, tix_source_kind kin
         return e;
     if ((unsigned)kind >= TIX_SOURCE_KIND_COUNT || trust < 0)
         return tix_diag_set(d, TIX_EINVAL, "a source needs a kind and a trust");
-    return s->ops->source_set(s, name, kind, trust, d);
+    tix_source old;
+    if ((e = s->ops->source_get(s, name, &old, d)))
+        return e;
+    if (old.kind == kind && old.trust == trust)
+        return TIX_EOK;
+    if ((e = s->ops->source_set(s, name, kind, trust, d)))
+        return e;
+    /* Exports version what they derive from a source's word by the time
+     * it last changed (tix_store_source_changed). */
+    char key[48], when[24];
+    snprintf(key, sizeof key, "source.changed.%lld", (long long)old.id);
+    snprintf(when, sizeof when, "%lld", (long long)(s->now ? s->now : tix_time_now()));
+    return s->ops->setting_set(s, key, when, d);
+}
+
+tix_err tix_store_source_changed(tix_store *s, int64_t source_id, int64_t *when,
+                                 tix_diag *d)
+{
+    char key[48], *v = NULL;
+    snprintf(key, sizeof key, "source.changed.%lld", (long long)source_id);
+    *when = 0;
+    tix_diag dd = TIX_DIAG_INIT;
+    tix_err e = s->ops->setting_get(s, key, &v, &dd);
+    if (e == TIX_ENOTFOUND)
+        return TIX_EOK;
+    if (e)
+        return tix_diag_set(d, e, "%s", dd.msg);
+    *when = strtoll(v, NULL, 10);
+    free(v);
+    return TIX_EOK;
 }
 
 tix_err tix_store_document_put(tix_store *s, tix_document *io, bool *created,
@@ -604,4 +640,77 @@ tix_err tix_store_family_each(tix_store *s, const char *family, int64_t since,
     if (e)
         return e;
     return s->ops->family_each(s, family, since, types, fn, ud, d);
+}
+
+/* ---- exports ------------------------------------------------------------ */
+
+/* The source a selection names, as the backend wants it. */
+static tix_err select_source(tix_store *s, const tix_obs_select *sel, int64_t *id,
+                             tix_diag *d)
+{
+    *id = 0;
+    if (!sel->source)
+        return TIX_EOK;
+    tix_source src;
+    tix_diag dd = TIX_DIAG_INIT;
+    tix_err e = s->ops->source_get(s, sel->source, &src, &dd);
+    if (e == TIX_ENOTFOUND) {
+        *id = -1;
+        return TIX_EOK;
+    }
+    if (e)
+        return tix_diag_set(d, e, "%s", dd.msg);
+    *id = src.id;
+    return TIX_EOK;
+}
+
+tix_err tix_store_export_each(tix_store *s, const tix_obs_select *sel,
+                              tix_export_obs_fn fn, void *ud, tix_diag *d)
+{
+    int64_t src;
+    tix_err e = select_source(s, sel, &src, d);
+    return e ? e : s->ops->exp->each(s, sel, src, fn, ud, d);
+}
+
+tix_err tix_store_export_sources(tix_store *s, const tix_obs_select *sel,
+                                 tix_export_source_fn fn, void *ud, tix_diag *d)
+{
+    int64_t src;
+    tix_err e = select_source(s, sel, &src, d);
+    return e ? e : s->ops->exp->sources(s, sel, src, fn, ud, d);
+}
+
+tix_err tix_store_export_families(tix_store *s, const tix_obs_select *sel,
+                                  tix_export_family_fn fn, void *ud, tix_diag *d)
+{
+    int64_t src;
+    tix_err e = select_source(s, sel, &src, d);
+    return e ? e : s->ops->exp->families(s, sel, src, fn, ud, d);
+}
+
+tix_err tix_store_export_relationships(tix_store *s, const tix_obs_select *sel,
+                                       tix_export_rel_fn fn, void *ud, tix_diag *d)
+{
+    int64_t src;
+    tix_err e = select_source(s, sel, &src, d);
+    return e ? e : s->ops->exp->relationships(s, sel, src, fn, ud, d);
+}
+
+tix_err tix_store_read_begin(tix_store *s, tix_diag *d)
+{
+    if (s->in_txn || s->in_read)
+        return s->in_read ? tix_diag_set(d, TIX_EINVAL, "read view already open")
+                          : TIX_EOK;
+    tix_err e = s->ops->exp->read_begin(s, d);
+    if (!e)
+        s->in_read = true;
+    return e;
+}
+
+void tix_store_read_end(tix_store *s)
+{
+    if (!s->in_read)
+        return;
+    s->ops->exp->read_end(s);
+    s->in_read = false;
 }

@@ -17,5 +17,7 @@
 #include "tix/match.h"
 #include "tix/classify.h"
 #include "tix/takedown.h"
+#include "tix/share.h"
+#include "tix/taxii.h"
 
 #endif

@@ -61,5 +61,9 @@ int cmd_rules(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_extractors(int argc, char **argv);
 int cmd_takedown(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_collection(int argc, char **argv);
+int cmd_partner(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

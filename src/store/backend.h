@@ -95,6 +95,9 @@ struct store_ops {
                            tix_diag *d);
     tix_err (*family_each)(tix_store *s, const char *family, int64_t since, uint32_t types,
                            tix_family_obs_fn fn, void *ud, tix_diag *d);
+
+    /* collections, partners, grants, audit: src/store/share_backend.h */
+    const struct share_ops *share;
 };
 
 struct tix_store {

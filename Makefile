@@ -5,7 +5,7 @@ FUZZBUILD ?= build-fuzz
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build demo test test-san fuzz bench bench-extract bench-ingest bench-vet bench-match bench-classify bench-export bootstrap clean
+.PHONY: all build demo test test-san fuzz bench bench-extract bench-ingest bench-vet bench-match bench-classify bench-export bench-taxii bootstrap clean
 
 all: build
 
@@ -38,7 +38,7 @@ $(FUZZBUILD)/Makefile:
 
 # Each target runs FUZZ_SECONDS from its seeds; the summary lines are printed
 # and the full log kept in $(FUZZBUILD)/<target>.log.
-FUZZ_TARGETS = extract feeds warninglist constituencies match config pull export_filter
+FUZZ_TARGETS = extract feeds warninglist constituencies match config pull export_filter taxii
 
 fuzz: bootstrap $(FUZZBUILD)/Makefile
 	@cmake --build $(FUZZBUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS)) -- --no-print-directory
@@ -53,7 +53,7 @@ fuzz: bootstrap $(FUZZBUILD)/Makefile
 	  else tail -n 60 $(FUZZBUILD)/fuzz_$$t.log; exit 1; fi; \
 	done
 
-bench: bench-extract bench-ingest bench-vet bench-match bench-classify bench-export
+bench: bench-extract bench-ingest bench-vet bench-match bench-classify bench-export bench-taxii
 
 bench-extract: bootstrap build
 	@bench/run $(BUILD)/tix
@@ -75,3 +75,6 @@ bench-export: bootstrap build
 
 bench-classify: bootstrap build
 	@bench/classify $(BUILD)
+
+bench-taxii: bootstrap build
+	@bench/taxii $(BUILD)

@@ -19,5 +19,7 @@
 #include "tix/takedown.h"
 #include "tix/pull.h"
 #include "tix/export.h"
+#include "tix/share.h"
+#include "tix/taxii.h"
 
 #endif

@@ -67,5 +67,9 @@ int cmd_extractors(int argc, char **argv);
 int cmd_takedown(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_collection(int argc, char **argv);
+int cmd_partner(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

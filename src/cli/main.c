@@ -196,6 +196,59 @@ static const struct tix_cmd commands[] = {
      "                 tlp=MAX; the options above override its terms\n"
      "  --out FILE     write FILE (replaced whole, only when the export succeeds)\n"
      "A summary (observables, objects, withheld by TLP) goes to standard error.\n"},
+    {"serve", cmd_serve,
+     "[--listen ADDR:PORT] [--tls-cert F --tls-key F] [--threads N] [--readers N]"
+     " [--max-body BYTES] [--refresh SECONDS] [--public-url URL]",
+     "the TAXII 2.1 server: collections for partners, every answer audited",
+     "  --listen A:P   address and port (default 127.0.0.1:9443; port 0 picks a free\n"
+     "                 one); the real one is printed on standard error:\n"
+     "                 tix serve: listening on http://ADDR:PORT/taxii2/\n"
+     "  --tls-cert F, --tls-key F  PEM certificate and key: HTTPS\n"
+     "  --threads N    0 (default): a thread per connection; N: a pool of N\n"
+     "  --readers N    read-only store connections (default 8)\n"
+     "  --max-body B   largest request body (default 16 MiB); larger gets 413\n"
+     "  --refresh S    refresh query collections every S seconds\n"
+     "  --public-url U the base URL discovery names (behind a proxy)\n"
+     "Discovery is /taxii2/, the API root /api/. Partners authenticate with their\n"
+     "token (HTTP Bearer, or Basic with the partner name as user). SIGINT or\n"
+     "SIGTERM stops the server after the requests in flight. See docs/taxii.md.\n"},
+    {"collection", cmd_collection,
+     "add NAME (--query 'TERMS' | --store) [--title T] [--description D] | list | rm NAME",
+     "the collections the TAXII server shares",
+     "  add NAME --query 'TERMS'  a saved query over the store (e.g. 'family=Emotet\n"
+     "                 country=NG active'), materialised by the server's refresh\n"
+     "  add NAME --store           a plain store for what partners POST\n"
+     "  --title T, --description D  what partners see\n"
+     "  list [--format text|jsonl] id, name, kind, objects, query\n"
+     "  rm NAME        remove it, its objects and its grants (the audit log stays)\n"},
+    {"partner", cmd_partner,
+     "add NAME --kind K --country CC --clearance L | token NAME | grant NAME C R |"
+     " revoke NAME [C [R]] | allow-red NAME ID... | list",
+     "the partners of the TAXII server: tokens, clearance, grants",
+     "  add NAME --kind police|cert|vendor --country CC\n"
+     "          --clearance clear|green|amber|amber+strict|red\n"
+     "                 prints the token once, as 'token: tix_...'\n"
+     "  token NAME     a new token (printed once); the old one stops working\n"
+     "  grant NAME COLLECTION read|write|read,write   add rights (write does not\n"
+     "                 imply read)\n"
+     "  revoke NAME COLLECTION [read|write]  take rights away (all by default)\n"
+     "  revoke NAME    revoke the partner: its token no longer works\n"
+     "  allow-red NAME ID...  name the partner on TLP:RED objects: observable ids\n"
+     "                 (what objects derive from) or object ids\n"
+     "  list [--format text|jsonl]  never shows tokens\n"},
+    {"audit", cmd_audit,
+     "[--partner P] [--object ID] [--collection C] [--since DATE] [--format text|jsonl]"
+     " [--ids]",
+     "who received what from the TAXII server, and when",
+     "  --partner P    one partner's requests\n"
+     "  --object ID    requests that sent some version of this object (also after\n"
+     "                 it left its collection)\n"
+     "  --collection C one collection's (name or id)\n"
+     "  --since DATE   from DATE on\n"
+     "  --format F     text (default): TIME PARTNER COLLECTION REQUEST STATUS\n"
+     "                 OBJECTS SHA-256 of the body, tab-separated; or jsonl\n"
+     "  --ids          with each request, the object ids and versions it sent\n"
+     "Oldest first.\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

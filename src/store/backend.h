@@ -100,6 +100,8 @@ struct store_ops {
 
     /* exports (sqlite_export.c for SQLite) */
     const struct store_export_ops *exp;
+    /* collections, partners, grants, audit: src/store/share_backend.h */
+    const struct share_ops *share;
 };
 
 struct store_export_ops {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "store/sqlite_int.h"
+#include "store/share_backend.h"
 #include "core/grow.h"
 #include "store/touched.h"
 #include "tix/time.h"
@@ -166,6 +167,10 @@ static void sq_close(tix_store *s)
         sqlite3_finalize(q->st[i]);
     for (int i = 0; i < SQV_SLOTS; i++)
         sqlite3_finalize(q->vst[i]);
+    for (int i = 0; i < SQS_SLOTS; i++)
+        sqlite3_finalize(q->sst[i]);
+    tix_buf_free(&q->share_buf);
+    free(q->share_keys);
     sqlite3_close(q->db);
     touch_free(&q->obs);
     touch_free(&q->sup);
@@ -1338,4 +1343,5 @@ static const struct store_ops sq_ops = {
     sq_config_each,
     sq_family_each,
     &sq_export_ops,
+    &sq_share_ops,
 };

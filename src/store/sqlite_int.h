@@ -34,8 +34,9 @@ enum {
     ST_COUNT
 };
 
-/* statement slots: sqlite_vet.c's from 0, sqlite_classify.c's from SQC_FIRST */
-enum { SQV_SLOTS = 64, SQC_FIRST = 40 };
+/* statement slots: sqlite_vet.c's from 0, sqlite_classify.c's from SQC_FIRST;
+ * sqlite_share.c has its own */
+enum { SQV_SLOTS = 64, SQC_FIRST = 40, SQS_SLOTS = 48 };
 
 /* Fold this many (observable, source) pairs before writing them out. */
 #define FLUSH_AT 262144
@@ -82,6 +83,10 @@ typedef struct {
     int nheld;
     sqlite3_stmt *vst[SQV_SLOTS]; /* sqlite_vet.c's statements */
     int cache_size; /* the page cache's, while a read view has its own */
+    sqlite3_stmt *sst[SQS_SLOTS]; /* sqlite_share.c's statements */
+    tix_buf share_buf;            /* sqlite_share.c's scratch (filter lists) */
+    int64_t *share_keys;          /* and its key array */
+    size_t share_nkeys, share_capkeys;
 } sq_store;
 
 /* Shared by sqlite.c and sqlite_vet.c. */

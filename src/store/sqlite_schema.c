@@ -197,6 +197,91 @@ static const char *const migrations[] = {
     "  json TEXT NOT NULL,"
     "  extracted INTEGER NOT NULL,"
     "  UNIQUE (sample_id, extractor, extractor_version));",
+
+    /* 4: sharing (docs/taxii.md). A collection keeps one cobject row per
+     * object version; added is its TAXII date_added in microseconds,
+     * strictly increasing over the whole store, and the row's key: pages
+     * are ranges of it, and the audit log names what it sent by it.
+     * vflags: 1 the latest version of its id in its collection, 2 the
+     * first. root: the observable whose TLP:RED naming applies (NULL: the
+     * object's own id). digest: the first 8 bytes of the JSON's SHA-256.
+     * Rows leave for cobject_gone (without their JSON) so that the audit
+     * log still says what it sent. Partners keep only their token's hash;
+     * rights are bits (1 read, 2 write). Enum columns hold tix's values. */
+    "CREATE TABLE collection("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  description TEXT,"
+    "  kind INTEGER NOT NULL,"
+    "  query TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  synced INTEGER NOT NULL DEFAULT 0,"
+    "  removed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX collection_name ON collection(name) WHERE removed=0;"
+    "CREATE TABLE cobject("
+    "  added INTEGER PRIMARY KEY,"
+    "  collection_id INTEGER NOT NULL,"
+    "  stix_id TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  spec TEXT NOT NULL,"
+    "  tlp INTEGER NOT NULL,"
+    "  root TEXT,"
+    "  vflags INTEGER NOT NULL,"
+    "  digest INTEGER NOT NULL,"
+    "  json TEXT NOT NULL);"
+    "CREATE INDEX cobject_page ON cobject(collection_id, added, tlp, vflags);"
+    "CREATE INDEX cobject_id ON cobject(stix_id, collection_id);"
+    "CREATE TABLE cobject_gone("
+    "  added INTEGER PRIMARY KEY,"
+    "  collection_id INTEGER NOT NULL,"
+    "  stix_id TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  gone INTEGER NOT NULL);"
+    "CREATE INDEX cobject_gone_id ON cobject_gone(stix_id);"
+    "CREATE TABLE partner("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  kind INTEGER NOT NULL,"
+    "  country TEXT NOT NULL,"
+    "  clearance INTEGER NOT NULL,"
+    "  token_sha256 BLOB NOT NULL UNIQUE,"
+    "  created INTEGER NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE share_grant("
+    "  partner_id INTEGER NOT NULL,"
+    "  collection_id INTEGER NOT NULL,"
+    "  rights INTEGER NOT NULL,"
+    "  PRIMARY KEY (partner_id, collection_id)) WITHOUT ROWID;"
+    "CREATE TABLE red_name("
+    "  partner_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  added INTEGER NOT NULL,"
+    "  PRIMARY KEY (partner_id, key)) WITHOUT ROWID;"
+    /* one row per request a partner made; keys: the date_added of each
+     * object version sent, as kmin and then varint deltas */
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  time INTEGER NOT NULL,"
+    "  partner_id INTEGER NOT NULL,"
+    "  collection_id INTEGER,"
+    "  method TEXT NOT NULL,"
+    "  request TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  kmin INTEGER,"
+    "  kmax INTEGER,"
+    "  keys BLOB,"
+    "  sha256 BLOB);"
+    "CREATE TABLE taxii_status("
+    "  id TEXT PRIMARY KEY,"
+    "  partner_id INTEGER NOT NULL,"
+    "  collection_id INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL,"
+    "  json TEXT NOT NULL);"
+    "INSERT INTO counter VALUES('share.generation', 0);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

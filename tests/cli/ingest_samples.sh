@@ -60,7 +60,7 @@ printf 'nothing to see here\n' >"$IN/d.txt"
 # ---- init, first ingest -------------------------------------------------------
 
 out=$(tix init)
-same "init" "$out" "$DB: sqlite store, schema version 3"
+same "init" "$out" "$DB: sqlite store, schema version 4"
 
 # a: sha256 + ipv4 (x3) + url + its host; b: sha256 + email + cve;
 # c: sha256 + ipv4 (UTF-16LE); d: sha256 only

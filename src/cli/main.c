@@ -213,13 +213,18 @@ static const struct tix_cmd commands[] = {
      "token (HTTP Bearer, or Basic with the partner name as user). SIGINT or\n"
      "SIGTERM stops the server after the requests in flight. See docs/taxii.md.\n"},
     {"collection", cmd_collection,
-     "add NAME (--query 'TERMS' | --store) [--title T] [--description D] | list | rm NAME",
+     "add NAME (--query 'TERMS' | --store) [--title T] [--description D] | list |"
+     " refresh [NAME...] | rm NAME",
      "the collections the TAXII server shares",
      "  add NAME --query 'TERMS'  a saved query over the store (e.g. 'family=Emotet\n"
-     "                 country=NG active'), materialised by the server's refresh\n"
+     "                 country=NG active', as tix export --query takes it): filled\n"
+     "                 at once with what tix export --format stix writes for it\n"
      "  add NAME --store           a plain store for what partners POST\n"
      "  --title T, --description D  what partners see\n"
      "  list [--format text|jsonl] id, name, kind, objects, query\n"
+     "  refresh [NAME...]  bring query collections up to date with the store (new\n"
+     "                 and changed objects appended, those no longer selected\n"
+     "                 removed); tix serve does it at start and every --refresh\n"
      "  rm NAME        remove it, its objects and its grants (the audit log stays)\n"},
     {"partner", cmd_partner,
      "add NAME --kind K --country CC --clearance L | token NAME | grant NAME C R |"

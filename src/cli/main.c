@@ -283,7 +283,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: tix [--db PATH] COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'tix COMMAND --help' shows a command's options.\n");
 }
 

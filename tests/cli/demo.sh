@@ -245,6 +245,24 @@ same "takedown: Gorse by country, csv" "$got" "2"
 got=$(awk '/Left out/ { off = 1 } /\$ tix takedown/ { off = 0 } !off && /203\.0\.113\.41|198\.51\.100\.|update-check\.plumcdn\.com/' "$T/cls")
 same "takedown: blocked entries only under Left out" "$got" ""
 
+# ---- sharing ------------------------------------------------------------------
+sed -n '/^== Sharing with agencies/,/^== The same feed again/p' "$out" >"$T/share"
+has "share: export" "$T/share" "export stix: 24 observables, 198 STIX objects, 0 withheld by TLP"
+has "share: bundle by TLP" "$T/share" "by TLP: clear 74, green 12, amber 100, red 7"
+has "share: collection filled from the export" "$T/share" \
+    "collection plumloader-c2: 198 objects (198 new, 0 changed, 0 removed)"
+has "share: token shown once" "$T/share" "token: tix_<43 characters, shown once>"
+# amber sees clear+green+amber, green only clear+green; RED reaches nobody unnamed
+has "share: police at amber" "$T/share" \
+    "bka (police, amber):          189 objects in 8 pages (clear 74, green 12, amber 100)"
+has "share: CERT at green" "$T/share" \
+    "cert-demoland (cert, green):  88 objects in 4 pages (clear 74, green 12)"
+has "share: pull from tix serve" "$T/share" "pull: 2 pages, 189 objects, 25 new observables"
+# the audit log holds the bodies the clients received
+has "share: audit, bka" "$T/share" "bka            plumloader-c2  200  25 objects   sha256 of the body = the page 2 bka read"
+has "share: audit, CERT" "$T/share" "cert-demoland  plumloader-c2  200  25 objects   sha256 of the body = the page 1 cert-demoland read"
+has "share: audit, pull" "$T/share" "bka            plumloader-c2  200  100 objects  sha256 of the body = a page tix pull read"
+
 # ---- reproducible -----------------------------------------------------------
 
 sh "$SRC/scripts/demo" "$TIX" >"$T/out2" 2>&1 || fail "second run of scripts/demo exited $?"

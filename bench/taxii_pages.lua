@@ -26,6 +26,6 @@ response = function(status, headers, body)
         next_token = nil
         return
     end
-    -- the envelope's "next" comes before "objects"; look only at the head
-    next_token = string.match(string.sub(body, 1, 512), '"next"%s*:%s*"([^"]+)"')
+    -- tix writes "more" and "next" after the objects: look at the tail only
+    next_token = string.match(string.sub(body, -256), '"next"%s*:%s*"([^"]+)"')
 end

@@ -33,6 +33,13 @@ const char *tix_tlp_name(tix_tlp t);
 /* Accepts the names above, "white", and a "tlp:" prefix, any case.
  * Returns TIX_TLP_UNSET when s is none of them. */
 tix_tlp tix_tlp_parse(const char *s, size_t len);
+/* The id of the TLP 2.0 marking definition of t (FIRST TLP 2.0, as the
+ * OASIS extension below defines it); out-of-range t is clamped. */
+const char *tix_tlp_marking_id(tix_tlp t);
+/* The TLP of a marking-definition id STIX 2.1 predefines (TLP 1.0) or the
+ * TLP 2.0 extension defines; TIX_TLP_UNSET for any other id. */
+tix_tlp tix_tlp_of_marking_id(const char *id);
+#define TIX_TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
 typedef struct {
     tix_obs_type type;

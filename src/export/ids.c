@@ -67,17 +67,7 @@ void exp_add_lower(tix_buf *b, const char *s)
         tix_buf_addc(b, (char)tolower((unsigned char)*s));
 }
 
-/* The TLP 2.0 marking definitions (FIRST TLP 2.0 as the OASIS extension
- * extension-definition--60a3c5c5 defines them), in tix_tlp order. */
-static const char *const tlp2[] = {
-    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
-    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
-    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
-    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
-    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-};
-
 const char *exp_tlp_marking(tix_tlp t)
 {
-    return tlp2[t < TIX_TLP_CLEAR ? TIX_TLP_CLEAR : t > TIX_TLP_RED ? TIX_TLP_RED : t];
+    return tix_tlp_marking_id(t);
 }

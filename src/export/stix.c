@@ -24,7 +24,6 @@
 
 /* created of the OASIS TLP 2.0 marking definitions: 2022-10-01 */
 #define TLP2_CREATED_MS INT64_C(1664582400000)
-#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
 static const char *const wallet_schema =
     "A cryptocurrency wallet as tix exports it: {\"type\": \"cryptocurrency-wallet\", "
@@ -237,7 +236,7 @@ static int marking(sx *c, tix_tlp t)
     jo_str(&o, "name", names[t]);
     jo_key(&o, "extensions");
     jo_begin(&ext, &c->j);
-    jo_key(&ext, TLP2_EXTENSION);
+    jo_key(&ext, TIX_TLP2_EXTENSION);
     jo_begin(&def, &c->j);
     jo_str(&def, "extension_type", "property-extension");
     jo_str(&def, "tlp_2_0", tix_tlp_name(t));

@@ -135,25 +135,6 @@ static const char *source_of(bundle *b, const json_t *o)
     return known_name(b, ref);
 }
 
-/* The TLP markings STIX 2.1 predefines (TLP 1.0, spec section 7.2.1.4) and
- * those of the OASIS TLP 2.0 extension; bundles refer to them without
- * carrying them. */
-static const struct {
-    const char *id;
-    tix_tlp tlp;
-} known_tlp[] = {
-    {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", TIX_TLP_CLEAR},
-    {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", TIX_TLP_GREEN},
-    {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", TIX_TLP_AMBER},
-    {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", TIX_TLP_RED},
-    {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", TIX_TLP_CLEAR},
-    {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", TIX_TLP_GREEN},
-    {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", TIX_TLP_AMBER},
-    {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", TIX_TLP_AMBER_STRICT},
-    {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", TIX_TLP_RED},
-};
-
-#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
 /* What a marking-definition object says, TLP 1.0 or 2.0 style. */
 static tix_tlp marking_tlp(const json_t *o)
@@ -163,16 +144,16 @@ static tix_tlp marking_tlp(const json_t *o)
     if (dt && strcasecmp(dt, "tlp") == 0)
         t = jstr(json_object_get(o, "definition"), "tlp");
     if (!t)
-        t = jstr(json_object_get(json_object_get(o, "extensions"), TLP2_EXTENSION),
+        t = jstr(json_object_get(json_object_get(o, "extensions"), TIX_TLP2_EXTENSION),
                  "tlp_2_0");
     return t ? tix_tlp_parse(t, strlen(t)) : TIX_TLP_UNSET;
 }
 
 static tix_tlp ref_tlp(bundle *b, const char *ref)
 {
-    for (size_t i = 0; i < sizeof known_tlp / sizeof known_tlp[0]; i++)
-        if (strcmp(ref, known_tlp[i].id) == 0)
-            return known_tlp[i].tlp;
+    tix_tlp known = tix_tlp_of_marking_id(ref);
+    if (known != TIX_TLP_UNSET)
+        return known;
     entry *m = find(b, ref);
     return m && strcmp(m->type, "marking-definition") == 0 ? m->tlp : TIX_TLP_UNSET;
 }

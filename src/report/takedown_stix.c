@@ -24,19 +24,9 @@
 static const uint8_t tix_ns[16] = {0x9a, 0x73, 0x6e, 0xd5, 0x6d, 0x0e, 0x5f, 0x17,
                                    0x87, 0x42, 0xfb, 0xf0, 0xfc, 0xca, 0xa1, 0x84};
 
-/* The TLP 2.0 marking definitions (OASIS extension-definition--60a3c5c5,
- * FIRST TLP 2.0), in tix_tlp order. */
-static const struct {
-    const char *id, *name, *level;
-} tlp2[] = {
-    {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", "TLP:CLEAR", "clear"},
-    {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", "TLP:GREEN", "green"},
-    {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", "TLP:AMBER", "amber"},
-    {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", "TLP:AMBER+STRICT",
-     "amber+strict"},
-    {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", "TLP:RED", "red"},
-};
-#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+/* The names of the TLP 2.0 marking definitions, in tix_tlp order. */
+static const char *const tlp2_name[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
+                                        "TLP:AMBER+STRICT", "TLP:RED"};
 
 typedef struct {
     const tix_takedown *t;
@@ -111,13 +101,13 @@ static void marking_definition(stix_ctx *c, tix_tlp tlp)
 {
     json_t *m = json_object(), *ext = json_object(), *tl = json_object();
     tix__json_set(tl, "extension_type", json_string("property-extension"), &c->bad);
-    tix__json_set(tl, "tlp_2_0", json_string(tlp2[tlp].level), &c->bad);
-    tix__json_set(ext, TLP2_EXTENSION, tl, &c->bad);
+    tix__json_set(tl, "tlp_2_0", json_string(tix_tlp_name(tlp)), &c->bad);
+    tix__json_set(ext, TIX_TLP2_EXTENSION, tl, &c->bad);
     tix__json_set(m, "type", json_string("marking-definition"), &c->bad);
     tix__json_set(m, "spec_version", json_string("2.1"), &c->bad);
-    tix__json_set(m, "id", json_string(tlp2[tlp].id), &c->bad);
+    tix__json_set(m, "id", json_string(tix_tlp_marking_id(tlp)), &c->bad);
     tix__json_set(m, "created", json_string("2022-10-01T00:00:00.000Z"), &c->bad);
-    tix__json_set(m, "name", json_string(tlp2[tlp].name), &c->bad);
+    tix__json_set(m, "name", json_string(tlp2_name[tlp]), &c->bad);
     tix__json_set(m, "extensions", ext, &c->bad);
     tix__json_push(c->objects, m, &c->bad);
 }
@@ -210,7 +200,7 @@ static void group(stix_ctx *c, const tix_takedown_group *g)
 tix_err tix_takedown_write_stix(const tix_takedown *t, tix_buf *b, tix_diag *d)
 {
     tix_tlp tlp = t->tlp < TIX_TLP_CLEAR || t->tlp > TIX_TLP_RED ? TIX_TLP_AMBER : t->tlp;
-    stix_ctx c = {.t = t, .marking = tlp2[tlp].id};
+    stix_ctx c = {.t = t, .marking = tix_tlp_marking_id(tlp)};
     json_t *bundle = json_object();
     c.objects = json_array();
     if (!bundle || !c.objects) {

@@ -11,23 +11,6 @@
 
 #include "taxii/internal.h"
 
-/* The TLP markings STIX 2.1 predefines (TLP 1.0) and those of the OASIS
- * TLP 2.0 extension, as src/feeds/stix.c reads them on ingest. */
-static const struct {
-    const char *id;
-    tix_tlp tlp;
-} known_tlp[] = {
-    {"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", TIX_TLP_CLEAR},
-    {"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", TIX_TLP_GREEN},
-    {"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", TIX_TLP_AMBER},
-    {"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", TIX_TLP_RED},
-    {"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", TIX_TLP_CLEAR},
-    {"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", TIX_TLP_GREEN},
-    {"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", TIX_TLP_AMBER},
-    {"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", TIX_TLP_AMBER_STRICT},
-    {"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", TIX_TLP_RED},
-};
-#define TLP2_EXTENSION "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
 /* What an object without a TLP marking is shared as. */
 #define TLP_UNMARKED TIX_TLP_AMBER
@@ -53,9 +36,9 @@ typedef struct {
 
 static tix_tlp known_ref(const markings *bm, const char *ref)
 {
-    for (size_t i = 0; i < sizeof known_tlp / sizeof known_tlp[0]; i++)
-        if (strcmp(ref, known_tlp[i].id) == 0)
-            return known_tlp[i].tlp;
+    tix_tlp known = tix_tlp_of_marking_id(ref);
+    if (known != TIX_TLP_UNSET)
+        return known;
     for (size_t i = 0; i < bm->n; i++)
         if (strcmp(ref, bm->m[i].id) == 0)
             return bm->m[i].tlp;
@@ -71,7 +54,7 @@ static tix_tlp marking_tlp(json_t *o)
         t = json_string_value(json_object_get(json_object_get(o, "definition"), "tlp"));
     if (!t)
         t = json_string_value(json_object_get(
-            json_object_get(json_object_get(o, "extensions"), TLP2_EXTENSION), "tlp_2_0"));
+            json_object_get(json_object_get(o, "extensions"), TIX_TLP2_EXTENSION), "tlp_2_0"));
     return t ? tix_tlp_parse(t, strlen(t)) : TIX_TLP_UNSET;
 }
 

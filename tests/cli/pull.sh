@@ -298,7 +298,7 @@ same "ftp: status 1" "$rc" 1
 has "ftp: message" "$err" "a TAXII server is reached over http or https"
 same "help" "$("$TIX" pull --help | head -1)" \
     "usage: tix pull URL --collection ID [--user U --password P | --token T] [--limit N] [--source NAME] [--from TIME | --all] [--cacert FILE] [--insecure]"
-has "listed" "$("$TIX" --help)" "  pull      ingest what is new in a collection of a TAXII 2.1 server"
+has "listed" "$("$TIX" --help)" "  pull        ingest what is new in a collection of a TAXII 2.1 server"
 
 # ---- TLS with a self-signed certificate ------------------------------------------------
 stop_mock

@@ -82,12 +82,15 @@ has "collection list query" "$out" "family=Emotet country=NG active"
 # ---- the server -------------------------------------------------------------------
 
 start_server() { # ARGS...: start tix serve, set URL
-    "$TIX" --db "$DB" serve --listen 127.0.0.1:0 "$@" 2>"$T/serve.err" &
+    # the file exists before the child writes it: a sed in the loop below
+    # must not fail (set -e) while the child is still becoming tix
+    : >"$T/serve.err"
+    "$TIX" --db "$DB" serve --listen 127.0.0.1:0 "$@" 2>>"$T/serve.err" &
     SERVER=$!
     i=0
     URL=""
     while [ $i -lt 100 ]; do
-        URL=$(sed -n 's|^tix serve: listening on \(.*\)/taxii2/$|\1|p' "$T/serve.err")
+        URL=$(sed -n 's|^tix serve: listening on \(.*\)/taxii2/$|\1|p' "$T/serve.err" || true)
         [ -n "$URL" ] && break
         kill -0 "$SERVER" 2>/dev/null || break
         sleep 0.1
@@ -262,7 +265,7 @@ import socket, sys
 host, port = sys.argv[1].split("//")[1].rsplit(":", 1)
 for junk in (b"\x00\xff\xfe garbage \r\n\r\n", b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\n\r\n",
              b"GET /taxii2/ HTTP/1.1\r\nHost: x\r\n" + b"X-Long: " + b"b" * 100000 + b"\r\n\r\n"):
-    s = socket.create_connection((host, int(port)), timeout=2)
+    s = socket.create_connection((host, int(port)), timeout=20)
     got = b""
     try:
         s.sendall(junk)

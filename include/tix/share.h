@@ -32,6 +32,7 @@
 #include "tix/export.h"
 #include "tix/feed.h"
 #include "tix/store.h"
+#include "tix/time.h"
 
 /* ---- collections ------------------------------------------------------ */
 
@@ -336,14 +337,6 @@ tix_err tix_share_status_get(tix_store *s, const char *id, int64_t partner_id,
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* Microseconds since the epoch, now. */
-int64_t tix_time_now_us(void);
-/* "2024-05-23T07:04:24.123456Z" (µs; TIX_TIME_US_MAX with the NUL). */
-#define TIX_TIME_US_MAX 32
-void tix_time_format_us(int64_t us, char out[TIX_TIME_US_MAX]);
-/* A STIX/TAXII timestamp "YYYY-MM-DDTHH:MM:SS[.fraction]Z" to µs (digits
- * past the sixth are dropped); TIX_EPARSE when s is not exactly that. */
-tix_err tix_time_parse_stix(const char *s, size_t len, int64_t *us, tix_diag *d);
 /* A random (v4) uuid, lower case. */
 tix_err tix_uuid4(char out[TIX_UUID_MAX], tix_diag *d);
 /* "type--uuid" with a STIX type (lower-case letters, digits, '-';

@@ -24,6 +24,15 @@ tix_err tix_time_parse(const char *s, size_t len, int64_t *out, tix_diag *d);
 #define TIX_TIME_MAX 32
 void tix_time_format(int64_t t, char out[TIX_TIME_MAX]);
 
+/* Microseconds since the epoch now: TAXII's date_added. */
+int64_t tix_time_now_us(void);
+/* "2024-05-23T07:04:24.123456Z" (µs; TIX_TIME_US_MAX with the NUL); "" when
+ * the year is outside 0-9999. */
+#define TIX_TIME_US_MAX 32
+void tix_time_format_us(int64_t us, char out[TIX_TIME_US_MAX]);
+/* Exactly a STIX/TAXII timestamp "YYYY-MM-DDTHH:MM:SS[.fraction]Z" to µs
+ * (digits past the sixth dropped); TIX_EPARSE for any other form. */
+tix_err tix_time_parse_stix(const char *s, size_t len, int64_t *us, tix_diag *d);
 /* Seconds since the epoch now. */
 int64_t tix_time_now(void);
 

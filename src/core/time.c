@@ -147,3 +147,67 @@ void tix_time_format(int64_t t, char out[TIX_TIME_MAX])
 }
 
 int64_t tix_time_now(void) { return (int64_t)time(NULL); }
+
+int64_t tix_time_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void tix_time_format_us(int64_t us, char out[TIX_TIME_US_MAX])
+{
+    int64_t s = us / 1000000, f = us % 1000000;
+    if (f < 0) {
+        f += 1000000;
+        s--;
+    }
+    char sec[TIX_TIME_MAX] = "1970-01-01T00:00:00Z"; /* tix_time_format's 0 is "" */
+    if (s != 0)
+        tix_time_format(s, sec);
+    size_t n = strlen(sec);
+    if (n == 0) {
+        out[0] = 0;
+        return;
+    }
+    snprintf(out, TIX_TIME_US_MAX, "%.*s.%06dZ", (int)(n - 1), sec, (int)f);
+}
+
+tix_err tix_time_parse_stix(const char *s, size_t len, int64_t *us, tix_diag *d)
+{
+    int y, mo, da, h, mi, se;
+    size_t i = 0;
+    if (len < 20 || len > 64 || digits(s, len, &i, 4, &y) || s[i++] != '-' ||
+        digits(s, len, &i, 2, &mo) || s[i++] != '-' || digits(s, len, &i, 2, &da) ||
+        s[i++] != 'T' || digits(s, len, &i, 2, &h) || s[i++] != ':' ||
+        digits(s, len, &i, 2, &mi) || s[i++] != ':' || digits(s, len, &i, 2, &se))
+        goto bad;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] + (mo == 2 && leap(y)) ||
+        h > 23 || mi > 59 || se > 60)
+        goto bad;
+    int64_t frac = 0;
+    if (s[i] == '.') {
+        size_t nd = 0;
+        for (i++; i < len - 1; i++, nd++) {
+            if (!is_digit(s[i]))
+                goto bad;
+            if (nd < 6)
+                frac = frac * 10 + (s[i] - '0');
+        }
+        if (nd == 0)
+            goto bad;
+        for (; nd < 6; nd++)
+            frac *= 10;
+    }
+    if (i != len - 1 || s[i] != 'Z')
+        goto bad;
+    if (se == 60)
+        se = 59; /* a leap second orders as the second before it */
+    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)da);
+    *us = ((days * 86400) + h * 3600 + mi * 60 + se) * 1000000 + frac;
+    return TIX_EOK;
+bad:
+    return tix_diag_set(d, TIX_EPARSE, "'%.*s' is not a timestamp "
+                        "(YYYY-MM-DDTHH:MM:SS[.s]Z)", (int)(len > 64 ? 64 : len), s);
+}

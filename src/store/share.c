@@ -5,9 +5,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/hex.h"
 #include "store/backend.h"
 #include "store/share_backend.h"
 #include "tix/share.h"
@@ -47,100 +45,6 @@ int tix_collection_kind_from_name(const char *name)
 
 /* ---- small helpers ---- */
 
-int64_t tix_time_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-void tix_time_format_us(int64_t us, char out[TIX_TIME_US_MAX])
-{
-    int64_t s = us / 1000000, f = us % 1000000;
-    if (f < 0) {
-        f += 1000000;
-        s--;
-    }
-    time_t t = (time_t)s;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) {
-        out[0] = 0;
-        return;
-    }
-    char tmp[128];
-    int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, (int)f);
-    if (n < 0 || n >= TIX_TIME_US_MAX) {
-        out[0] = 0;
-        return;
-    }
-    memcpy(out, tmp, (size_t)n + 1);
-}
-
-static int digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int dd)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-tix_err tix_time_parse_stix(const char *s, size_t len, int64_t *us, tix_diag *d)
-{
-    int y, mo, da, h, mi, se;
-    if (len < 20 || len > 64 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-        s[13] != ':' || s[16] != ':' || s[len - 1] != 'Z' || digits(s, 4, &y) ||
-        digits(s + 5, 2, &mo) || digits(s + 8, 2, &da) || digits(s + 11, 2, &h) ||
-        digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
-        goto bad;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] || h > 23 || mi > 59 || se > 60)
-        goto bad;
-    if (mo == 2 && da == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        goto bad;
-    int64_t frac = 0;
-    size_t i = 19;
-    if (s[i] == '.') {
-        size_t nd = 0;
-        for (i++; i < len - 1; i++, nd++) {
-            if (s[i] < '0' || s[i] > '9')
-                goto bad;
-            if (nd < 6)
-                frac = frac * 10 + (s[i] - '0');
-        }
-        if (nd == 0)
-            goto bad;
-        for (; nd < 6; nd++)
-            frac *= 10;
-    }
-    if (i != len - 1)
-        goto bad;
-    if (se == 60)
-        se = 59; /* a leap second orders as the second before it */
-    int64_t days = days_from_civil(y, mo, da);
-    *us = ((days * 86400) + h * 3600 + mi * 60 + se) * 1000000 + frac;
-    return TIX_EOK;
-bad:
-    return tix_diag_set(d, TIX_EPARSE, "'%.*s' is not a timestamp "
-                        "(YYYY-MM-DDTHH:MM:SS[.s]Z)", (int)(len > 64 ? 64 : len), s);
-}
-
 tix_err tix_uuid4(char out[TIX_UUID_MAX], tix_diag *d)
 {
     uint8_t u[16];
@@ -148,10 +52,7 @@ tix_err tix_uuid4(char out[TIX_UUID_MAX], tix_diag *d)
         return tix_diag_set(d, TIX_EIO, "no random bytes for a uuid");
     u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
     u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
-    char hx[33];
-    tix__hex_encode(u, 16, hx);
-    snprintf(out, TIX_UUID_MAX, "%.8s-%.4s-%.4s-%.4s-%.12s", hx, hx + 8, hx + 12, hx + 16,
-             hx + 20);
+    tix_uuid_format(u, out);
     return TIX_EOK;
 }
 
